@@ -1,0 +1,52 @@
+"""Authentication for httpx (and httpx2): OAuth2, AWS Signature v4, API keys, Basic."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from httpx_auth import _core
+from httpx_auth._base import SupportMultiAuth
+from httpx_auth._errors import (
+    AuthenticationFailed,
+    GrantNotProvided,
+    HttpxAuthException,
+    InvalidGrantRequest,
+    InvalidParameter,
+    InvalidToken,
+    StateNotProvided,
+    TimeoutOccurred,
+    TokenExpiryNotProvided,
+)
+from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
+
+try:
+    __version__ = version("httpx_auth")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    # BACKEND follows _core so that it stays right when the test suite swaps backends.
+    if name == "BACKEND":
+        return _core.BACKEND
+    raise AttributeError(f"module 'httpx_auth' has no attribute {name!r}")
+
+
+__all__ = [
+    "BACKEND",
+    "AuthenticationFailed",
+    "Basic",
+    "GrantNotProvided",
+    "HeaderApiKey",
+    "HttpxAuthException",
+    "InvalidGrantRequest",
+    "InvalidParameter",
+    "InvalidToken",
+    "QueryApiKey",
+    "StateNotProvided",
+    "SupportMultiAuth",
+    "TimeoutOccurred",
+    "TokenExpiryNotProvided",
+    "__version__",
+]

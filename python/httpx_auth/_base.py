@@ -1,0 +1,206 @@
+"""The base of every auth object: httpx/httpx2 compatibility, the sans-I/O drivers
+and combination with ``+`` / ``&``.
+
+An auth's ``auth_flow`` yields requests and receives their responses. Requests it
+creates for itself (a token request, say) are registered with ``internal_request``:
+their responses are read before being handed back, and a combination of auths sends
+them straight out instead of passing them through the auths that follow.
+
+A flow may also yield ``Offload(fn)`` for blocking work (waiting for a browser, or for
+another thread's token request): the sync driver calls ``fn()`` in place, the async
+driver runs it in a worker thread so the event loop never blocks. The result (or the
+exception) is sent back into the flow.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import AsyncGenerator, Callable, Generator
+from typing import Any
+
+import anyio.to_thread
+import httpx
+
+from httpx_auth._compat import AUTH_BASES
+
+_internal_requests: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def internal_request(request: Any) -> Any:
+    """Mark ``request`` as created by an auth flow for its own use, and return it."""
+    _internal_requests.add(request)
+    return request
+
+
+def is_internal(request: Any) -> bool:
+    return isinstance(request, Offload) or request in _internal_requests
+
+
+class Offload:
+    """Yielded by a flow: blocking work for the driver to run (off the event loop)."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self.fn = fn
+
+
+def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
+    try:
+        result = item.fn()
+    except Exception as error:
+        return flow.throw(error)
+    return flow.send(result)
+
+
+async def _step_async(flow: Generator[Any, Any, None], item: Offload) -> Any:
+    try:
+        result = await anyio.to_thread.run_sync(item.fn, abandon_on_cancel=True)
+    except Exception as error:
+        return flow.throw(error)
+    return flow.send(result)
+
+
+class SupportMultiAuth:
+    """Mixin that lets an auth be combined with others using ``+`` or ``&``.
+
+    The combination applies every auth, in order, to each request.
+    """
+
+    def __add__(self, other: Any) -> MultiAuth:
+        return MultiAuth(self, other)
+
+    def __and__(self, other: Any) -> MultiAuth:
+        return MultiAuth(self, other)
+
+    def __radd__(self, other: Any) -> MultiAuth:
+        return MultiAuth(other, self)
+
+    def __rand__(self, other: Any) -> MultiAuth:
+        return MultiAuth(other, self)
+
+
+class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
+    """An ``httpx.Auth`` (and ``httpx2.Auth``) that reads the responses to its own
+    internal requests before handing them back to ``auth_flow``."""
+
+    requires_request_body = False
+    requires_response_body = False
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        yield request
+
+    def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if self.requires_request_body:
+            request.read()
+        flow = self.auth_flow(request)
+        try:
+            outgoing = next(flow)
+            while True:
+                while isinstance(outgoing, Offload):
+                    outgoing = _step_sync(flow, outgoing)
+                response = yield outgoing
+                if self.requires_response_body or is_internal(outgoing):
+                    response.read()
+                outgoing = flow.send(response)
+        except StopIteration:
+            return
+
+    async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        if self.requires_request_body:
+            await request.aread()
+        flow = self.auth_flow(request)
+        try:
+            outgoing = next(flow)
+            while True:
+                while isinstance(outgoing, Offload):
+                    outgoing = await _step_async(flow, outgoing)
+                response = yield outgoing
+                if self.requires_response_body or is_internal(outgoing):
+                    await response.aread()
+                outgoing = flow.send(response)
+        except StopIteration:
+            return
+
+
+def _members(auth: Any) -> tuple[Any, ...]:
+    if isinstance(auth, MultiAuth):
+        return auth.authentications
+    if isinstance(auth, tuple):  # httpx's shorthand for Basic authentication
+        return (httpx.BasicAuth(*auth),)
+    return (auth,)
+
+
+class MultiAuth(AuthBase):
+    """Several auths applied one after the other to every request."""
+
+    def __init__(self, *authentications: Any) -> None:
+        members: tuple[Any, ...] = ()
+        for auth in authentications:
+            members += _members(auth)
+        for auth in members:
+            if not hasattr(auth, "sync_auth_flow"):
+                raise TypeError(f"Cannot combine {type(auth).__name__!r}: it is not an httpx Auth.")
+        self.authentications = members
+
+    def __repr__(self) -> str:
+        return " + ".join(repr(auth) for auth in self.authentications)
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        yield from _chain_sync(self.authentications, request, lambda a, r: a.auth_flow(r))
+
+    def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        yield from _chain_sync(self.authentications, request, lambda a, r: a.sync_auth_flow(r))
+
+    async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        chain = _chain_async(self.authentications, request)
+        outgoing = await chain.__anext__()
+        while not isinstance(outgoing, _Done):
+            outgoing = await chain.asend((yield outgoing))
+
+
+# A chain hands each request the first auth yields to the rest of the chain, and the
+# last response the rest received back to the first auth. The async chain cannot
+# `return` a value, so it yields a _Done marker carrying the last response instead.
+
+
+def _chain_sync(auths: tuple[Any, ...], request: Any, flow_of: Any) -> Generator[Any, Any, Any]:
+    if not auths:
+        return (yield request)
+    flow = flow_of(auths[0], request)
+    outgoing = next(flow)
+    while True:
+        if is_internal(outgoing):
+            response = yield outgoing
+        else:
+            response = yield from _chain_sync(auths[1:], outgoing, flow_of)
+        try:
+            outgoing = flow.send(response)
+        except StopIteration:
+            return response
+
+
+class _Done:
+    def __init__(self, response: Any) -> None:
+        self.response = response
+
+
+async def _chain_async(auths: tuple[Any, ...], request: Any) -> AsyncGenerator[Any, Any]:
+    if not auths:
+        response = yield request
+        yield _Done(response)
+        return
+    flow = auths[0].async_auth_flow(request)
+    outgoing = await flow.__anext__()
+    while True:
+        if is_internal(outgoing):
+            response = yield outgoing
+        else:
+            rest = _chain_async(auths[1:], outgoing)
+            item = await rest.__anext__()
+            while not isinstance(item, _Done):
+                item = await rest.asend((yield item))
+            response = item.response
+        try:
+            outgoing = await flow.asend(response)
+        except StopAsyncIteration:
+            yield _Done(response)
+            return

@@ -1,0 +1,115 @@
+"""Every error httpx_auth raises. None of them ever carries a secret."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from httpx_auth._compat import HTTP_ERROR_BASES
+
+# RFC 6749 §5.2 and §4.1.2.1 standard error codes, explained for humans.
+_STANDARD_ERRORS = {
+    "invalid_request": "The request is missing a required parameter, includes an "
+    "unsupported parameter value (other than grant type), repeats a parameter, "
+    "includes multiple credentials, utilizes more than one mechanism for "
+    "authenticating the client, or is otherwise malformed.",
+    "invalid_client": "Client authentication failed (e.g., unknown client, no client "
+    "authentication included, or unsupported authentication method).",
+    "invalid_grant": "The provided authorization grant (e.g., authorization code, "
+    "resource owner credentials) or refresh token is invalid, expired, revoked, does "
+    "not match the redirection URI used in the authorization request, or was issued "
+    "to another client.",
+    "unauthorized_client": "The authenticated client is not authorized to use this "
+    "authorization grant type.",
+    "unsupported_grant_type": "The authorization grant type is not supported by the "
+    "authorization server.",
+    "invalid_scope": "The requested scope is invalid, unknown, malformed, or exceeds "
+    "the scope granted by the resource owner.",
+    "access_denied": "The resource owner or authorization server denied the request.",
+    "unsupported_response_type": "The authorization server does not support obtaining "
+    "an authorization code or an access token using this method.",
+    "server_error": "The authorization server encountered an unexpected condition that "
+    "prevented it from fulfilling the request.",
+    "temporarily_unavailable": "The authorization server is currently unable to handle "
+    "the request due to a temporary overloading or maintenance of the server.",
+}
+
+
+def _names(fields: Iterable[str]) -> str:
+    # Only the names of what was received: values may be secrets.
+    return ", ".join(sorted(fields)) or "nothing"
+
+
+class HttpxAuthException(*HTTP_ERROR_BASES):  # type: ignore[misc]
+    """Base class of every httpx_auth error (an ``httpx.HTTPError``)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+class InvalidParameter(HttpxAuthException, ValueError):
+    """An auth object was given a missing, empty or malformed argument."""
+
+
+class GrantNotProvided(HttpxAuthException):
+    """The authorization server's answer did not contain the expected field."""
+
+    def __init__(self, grant_name: str, received_fields: Iterable[str] = ()) -> None:
+        self.grant_name = grant_name
+        super().__init__(f"{grant_name} not provided within the reply ({_names(received_fields)}).")
+
+
+class TimeoutOccurred(HttpxAuthException):
+    """No authorization reply arrived in time."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        super().__init__(f"User authentication was not received within {timeout} seconds.")
+
+
+class AuthenticationFailed(HttpxAuthException):
+    """The user could not be authenticated."""
+
+    def __init__(self, reason: str = "User was not authenticated.") -> None:
+        super().__init__(reason)
+
+
+class StateNotProvided(HttpxAuthException):
+    """The authorization reply carried no (or the wrong) ``state``."""
+
+    def __init__(self, received_fields: Iterable[str] = (), reason: str | None = None) -> None:
+        super().__init__(reason or f"state not provided within the reply ({_names(received_fields)}).")
+
+
+class InvalidToken(HttpxAuthException):
+    """A token could not be read (for example, a malformed JWT)."""
+
+    def __init__(self, token_name: str, reason: str = "") -> None:
+        self.token_name = token_name
+        super().__init__(f"{token_name} is invalid." + (f" {reason}" if reason else ""))
+
+
+class TokenExpiryNotProvided(HttpxAuthException):
+    """A token's expiry could not be determined."""
+
+    def __init__(self, received_fields: Iterable[str] = ()) -> None:
+        super().__init__(f"Expiry (exp) is not provided in the token ({_names(received_fields)}).")
+
+
+class InvalidGrantRequest(HttpxAuthException):
+    """The authorization server refused the request (RFC 6749 §5.2 / §4.1.2.1)."""
+
+    def __init__(
+        self,
+        error: str,
+        error_description: str | None = None,
+        error_uri: str | None = None,
+        status_code: int | None = None,
+    ) -> None:
+        self.error = error
+        self.error_description = error_description
+        self.error_uri = error_uri
+        self.status_code = status_code
+        message = f"{error}: {error_description or _STANDARD_ERRORS.get(error, 'no description given.')}"
+        if error_uri:
+            message += f"\nMore information can be found on {error_uri}"
+        super().__init__(message)

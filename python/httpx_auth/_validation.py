@@ -1,0 +1,41 @@
+"""Checks of constructor arguments, with messages that name the parameter."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from httpx_auth._errors import InvalidParameter
+
+# RFC 9110 §5.6.2 token characters: what a header field name may contain.
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
+class InvalidParameterType(InvalidParameter, TypeError):
+    """An auth object was given an argument of the wrong type."""
+
+
+def text(name: str, value: Any, *, allow_empty: bool = False) -> str:
+    """``value`` as a str; raises when it is not text, or empty unless allowed."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8")
+    if not isinstance(value, str):
+        raise InvalidParameterType(f"{name} must be a string, not {type(value).__name__}.")
+    if not value and not allow_empty:
+        raise InvalidParameter(f"{name} must not be empty.")
+    return value
+
+
+def header_name(name: str, value: Any) -> str:
+    value = text(name, value)
+    if not _TOKEN.fullmatch(value):
+        raise InvalidParameter(f"{name} {value!r} is not a valid HTTP header name.")
+    return value
+
+
+def header_value(name: str, value: Any) -> str:
+    """Secrets sent in a header: refuse line breaks (header injection)."""
+    value = text(name, value)
+    if "\r" in value or "\n" in value or "\0" in value:
+        raise InvalidParameter(f"{name} must not contain line breaks or NUL characters.")
+    return value
