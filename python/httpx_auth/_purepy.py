@@ -12,6 +12,8 @@ import hashlib
 import json
 import re
 
+__all__ = ["jwt_exp", "pkce_s256_challenge", "sha256_hex"]
+
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
