@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn reads_integer_exp() {
-        assert_eq!(exp(&token(r#"{"exp":1700000000}"#)), Ok(Some(1_700_000_000.0)));
+        assert_eq!(
+            exp(&token(r#"{"exp":1700000000}"#)),
+            Ok(Some(1_700_000_000.0))
+        );
     }
 
     #[test]

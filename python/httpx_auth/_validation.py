@@ -27,15 +27,15 @@ def text(name: str, value: Any, *, allow_empty: bool = False) -> str:
 
 
 def header_name(name: str, value: Any) -> str:
-    value = text(name, value)
-    if not _TOKEN.fullmatch(value):
-        raise InvalidParameter(f"{name} {value!r} is not a valid HTTP header name.")
-    return value
+    checked = text(name, value)
+    if not _TOKEN.fullmatch(checked):
+        raise InvalidParameter(f"{name} {checked!r} is not a valid HTTP header name.")
+    return checked
 
 
 def header_value(name: str, value: Any) -> str:
     """Secrets sent in a header: refuse line breaks (header injection)."""
-    value = text(name, value)
-    if "\r" in value or "\n" in value or "\0" in value:
+    checked = text(name, value)
+    if "\r" in checked or "\n" in checked or "\0" in checked:
         raise InvalidParameter(f"{name} must not contain line breaks or NUL characters.")
-    return value
+    return checked

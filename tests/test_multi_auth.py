@@ -1,0 +1,133 @@
+"""Combining auths with + and &: order, flattening, foreign auths, internal requests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Generator
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+import httpx_auth
+from httpx_auth import _base
+from httpx_auth._compat import library_of
+
+
+class TagAuth(httpx.Auth, httpx_auth.SupportMultiAuth):
+    """A user-defined auth that mixes SupportMultiAuth in, as the reference shows."""
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        request.headers["X-Order"] = request.headers.get("X-Order", "") + self.value
+        yield request
+
+
+class TokenFetchingAuth(_base.AuthBase):
+    """Fetches a token with an internal request and waits on an Offload, like OAuth2 does."""
+
+    def __init__(self) -> None:
+        self.offloaded_in: list[str] = []
+
+    def _blocking(self) -> str:
+        self.offloaded_in.append(threading.current_thread().name)
+        return "-offloaded"
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        lib = library_of(request)
+        token_response = yield _base.internal_request(lib.Request("POST", "https://auth.example/token"))
+        suffix = yield _base.Offload(self._blocking)
+        request.headers["Authorization"] = "Bearer " + token_response.json()["token"] + suffix
+        yield request
+
+
+def recording_transport(http: ModuleType, seen: list[Any]) -> Any:
+    def handler(request: Any) -> Any:
+        seen.append(request)
+        if request.url.host == "auth.example":
+            return http.Response(200, json={"token": "abc"})
+        return http.Response(200, json={"headers": dict(request.headers)})
+
+    return http.MockTransport(handler)
+
+
+def test_auths_apply_in_order(http: ModuleType) -> None:
+    seen: list[Any] = []
+    with http.Client(transport=recording_transport(http, seen)) as client:
+        client.get("https://api.example/", auth=TagAuth("a") + TagAuth("b") & TagAuth("c"))
+    assert seen[0].headers["X-Order"] == "abc"
+
+
+def test_combining_a_combination_flattens() -> None:
+    first, second, third = httpx_auth.HeaderApiKey("1"), httpx_auth.QueryApiKey("2"), httpx_auth.Basic("u", "p")
+    combined = (first + second) + (third & first)
+    assert combined.authentications == (first, second, third, first)
+
+
+def test_combining_with_a_plain_httpx_auth_works_on_both_sides(http: ModuleType, echo: Any) -> None:
+    basic = httpx.BasicAuth("u", "p")
+    for combined in (httpx_auth.HeaderApiKey("k") + basic, basic + httpx_auth.HeaderApiKey("k")):
+        with http.Client(transport=echo) as client:
+            headers = client.get("https://api.example/", auth=combined).json()["headers"]
+        assert headers["x-api-key"] == "k"
+        assert headers["authorization"] == "Basic dTpw"
+
+
+def test_combining_with_something_else_is_refused() -> None:
+    with pytest.raises(TypeError, match="'int'"):
+        httpx_auth.HeaderApiKey("k") + 3
+
+
+def test_internal_requests_skip_the_auths_that_follow(http: ModuleType) -> None:
+    seen: list[Any] = []
+    auth = TokenFetchingAuth() + httpx_auth.HeaderApiKey("key")
+    with http.Client(transport=recording_transport(http, seen)) as client:
+        headers = client.get("https://api.example/", auth=auth).json()["headers"]
+    token_request, api_request = seen
+    assert "x-api-key" not in token_request.headers
+    assert headers["authorization"] == "Bearer abc-offloaded"
+    assert headers["x-api-key"] == "key"
+    assert isinstance(api_request, http.Request)
+
+
+async def test_async_combination_offloads_blocking_work_to_a_thread(http: ModuleType) -> None:
+    seen: list[Any] = []
+    fetching = TokenFetchingAuth()
+    auth = httpx_auth.HeaderApiKey("key") + fetching + TagAuth("z")
+    async with http.AsyncClient(transport=recording_transport(http, seen)) as client:
+        headers = (await client.get("https://api.example/", auth=auth)).json()["headers"]
+    assert headers["authorization"] == "Bearer abc-offloaded"
+    assert headers["x-order"] == "z"
+    assert fetching.offloaded_in and fetching.offloaded_in[0] != threading.current_thread().name
+    assert [r.url.host for r in seen] == ["auth.example", "api.example"]
+
+
+def test_requests_created_by_a_flow_are_of_the_callers_library(http: ModuleType) -> None:
+    seen: list[Any] = []
+    with http.Client(transport=recording_transport(http, seen)) as client:
+        client.get("https://api.example/", auth=TokenFetchingAuth())
+    assert all(type(r) is http.Request for r in seen)
+
+
+def test_a_retrying_foreign_auth_still_receives_its_response(http: ModuleType) -> None:
+    calls: list[str] = []
+
+    class RetryOnce(httpx.Auth):
+        def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+            response = yield request
+            calls.append(str(response.status_code))
+            if response.status_code == 401:
+                request.headers["X-Retry"] = "1"
+                yield request
+
+    def handler(request: Any) -> Any:
+        return http.Response(200 if "x-retry" in request.headers else 401, json={"k": request.headers.get("x-api-key")})
+
+    with http.Client(transport=http.MockTransport(handler)) as client:
+        response = client.get("https://api.example/", auth=httpx_auth.HeaderApiKey("k") + RetryOnce())
+    assert response.status_code == 200
+    assert calls == ["401"]
+    assert response.json() == {"k": "k"}
