@@ -131,3 +131,27 @@ def test_a_retrying_foreign_auth_still_receives_its_response(http: ModuleType) -
     assert response.status_code == 200
     assert calls == ["401"]
     assert response.json() == {"k": "k"}
+
+
+class CleanupAuth(_base.AuthBase):
+    def __init__(self) -> None:
+        self.cleaned_up = False
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        try:
+            yield request
+        finally:
+            self.cleaned_up = True
+
+
+async def test_a_flow_is_closed_at_once_when_the_request_fails(http: ModuleType) -> None:
+    def failing(request: Any) -> Any:
+        raise http.ConnectError("unreachable", request=request)
+
+    sync_auth, async_auth = CleanupAuth(), CleanupAuth()
+    with http.Client(transport=http.MockTransport(failing)) as client, pytest.raises(http.ConnectError):
+        client.get("https://api.example/", auth=sync_auth)
+    async with http.AsyncClient(transport=http.MockTransport(failing)) as aclient:
+        with pytest.raises(http.ConnectError):
+            await aclient.get("https://api.example/", auth=async_auth)
+    assert sync_auth.cleaned_up and async_auth.cleaned_up

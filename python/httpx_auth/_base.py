@@ -103,6 +103,8 @@ class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
                 outgoing = flow.send(response)
         except StopIteration:
             return
+        finally:
+            flow.close()  # at once, even when the client abandons us: flows clean up in finally
 
     async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         if self.requires_request_body:
@@ -119,6 +121,8 @@ class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
                 outgoing = flow.send(response)
         except StopIteration:
             return
+        finally:
+            flow.close()
 
 
 def _members(auth: Any) -> tuple[Any, ...]:
