@@ -113,3 +113,15 @@ class InvalidGrantRequest(HttpxAuthException):
         if error_uri:
             message += f"\nMore information can be found on {error_uri}"
         super().__init__(message)
+
+
+class RedirectPortUnavailable(HttpxAuthException):
+    """The local server that receives the authorization reply could not listen on its port."""
+
+    def __init__(self, port: int, reason: str) -> None:
+        self.port = port
+        super().__init__(
+            f"Cannot listen on port {port} for the authorization reply: {reason}. "
+            "Choose another redirect_uri_port (and register the matching redirect URI "
+            "with the authorization server), or stop the program using this port."
+        )

@@ -1,0 +1,127 @@
+"""The local HTTP server that receives the authorization reply.
+
+``wait_for_reply`` listens on ``127.0.0.1`` at the redirect URI's port, opens the
+authorization URL in the browser and blocks until the reply arrived (or ``timeout``
+seconds passed). It answers the redirect URI's path only; everything else gets a 404
+and changes nothing. What a request means is decided by ``reply.ReplyCatcher``.
+
+The wait blocks the calling thread: grants run it as an ``Offload`` step, so async
+clients run it in a worker thread and their event loop never blocks.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from httpx_auth._errors import RedirectPortUnavailable, TimeoutOccurred
+from httpx_auth._oauth2 import browser
+from httpx_auth._oauth2.reply import AuthorizationRequest, Page, ReplyCatcher
+
+logger = logging.getLogger("httpx_auth")
+
+LISTEN_HOST = "127.0.0.1"
+# A reply is a few kilobytes at most; anything much larger is not one.
+MAX_BODY = 1 << 20
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # On Windows SO_REUSEADDR lets another program bind the same port: never there.
+    allow_reuse_address = sys.platform != "win32"
+
+    def __init__(self, port: int, catcher: ReplyCatcher) -> None:
+        self.catcher = catcher
+        super().__init__((LISTEN_HOST, port), _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "httpx_auth"
+    # One request per connection, and idle connections (a browser's speculative
+    # pre-connects) are dropped after a while.
+    protocol_version = "HTTP/1.0"
+    timeout = 15
+
+    def do_GET(self) -> None:
+        self._answer(self.server.catcher.handle("GET", self.path))
+
+    def do_POST(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            self.send_error(413 if length > MAX_BODY else 400)
+            return
+        self._answer(self.server.catcher.handle("POST", self.path, self.rfile.read(length)))
+
+    def do_HEAD(self) -> None:
+        self.send_error(405)
+
+    def _answer(self, page: Page) -> None:
+        body = page.html.encode("utf-8")
+        self.send_response(page.status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        # The address holds a code or a token: keep it out of caches and referrers.
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in page.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+        self.wfile.flush()
+
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        # Never log the query string: it holds the authorization code.
+        path = self.path.partition("?")[0]
+        logger.debug("Redirect server: %s %s -> %s", self.command, path, code)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("Redirect server: " + format, *args)
+
+
+def _listen(port: int, catcher: ReplyCatcher) -> _Server:
+    try:
+        return _Server(port, catcher)
+    except OSError as error:
+        if error.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+            reason = "another program already uses it"
+        elif error.errno in (errno.EACCES, getattr(errno, "WSAEACCES", -1)):
+            reason = "permission denied (ports below 1024 usually need privileges)"
+        else:
+            reason = error.strerror or str(error)
+        raise RedirectPortUnavailable(port, reason) from None
+
+
+def wait_for_reply(request: AuthorizationRequest) -> dict[str, str]:
+    """Open ``request.url`` in the browser and return the fields of the reply.
+
+    Raises ``TimeoutOccurred`` when no reply arrived within ``request.timeout`` seconds,
+    ``RedirectPortUnavailable`` when the port cannot be listened on, and
+    ``StateNotProvided`` / ``InvalidGrantRequest`` / ``GrantNotProvided`` for a bad reply
+    (the browser shows the failure page).
+    """
+    catcher = ReplyCatcher(request)
+    server = _listen(request.port, catcher)
+    serving = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="httpx_auth-redirect-server",
+        daemon=True,
+    )
+    serving.start()
+    try:
+        browser.open_in_background(request.url)
+        if not catcher.done.wait(request.timeout):
+            raise TimeoutOccurred(request.timeout)
+        return catcher.outcome()
+    finally:
+        server.shutdown()
+        server.server_close()

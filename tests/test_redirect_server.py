@@ -1,0 +1,204 @@
+"""The real redirect server, on a free loopback port, driven by a scripted browser."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from httpx_auth import GrantNotProvided, HttpxAuthException, InvalidGrantRequest, StateNotProvided, TimeoutOccurred
+from httpx_auth._errors import RedirectPortUnavailable
+from httpx_auth._oauth2 import browser, redirect_server
+from httpx_auth._oauth2.display import DisplaySettings
+from httpx_auth._oauth2.reply import AuthorizationRequest
+
+STATE = "st4te-" + "x" * 40
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def request_for(port: int, *, grant_field: str = "code", endpoint: str = "/cb", timeout: float = 10) -> AuthorizationRequest:
+    redirect_uri = f"http://localhost:{port}{endpoint}"
+    return AuthorizationRequest(
+        url=f"https://idp.example/authorize?redirect_uri={redirect_uri}&state={STATE}",
+        redirect_uri=redirect_uri,
+        state=STATE,
+        grant_field=grant_field,
+        port=port,
+        timeout=timeout,
+        display=DisplaySettings(success_html="<p>success</p>", failure_html="<p>failure: {information}</p>"),
+    )
+
+
+class ScriptedBrowser:
+    """Replaces ``browser.open_url``: runs ``script(redirect_uri)`` as the browser would."""
+
+    def __init__(self, script: Callable[[httpx.Client, str], None]) -> None:
+        self.script = script
+        self.opened: list[str] = []
+        self.responses: list[httpx.Response] = []
+        self.finished = threading.Event()
+
+    def __call__(self, url: str) -> bool:
+        self.opened.append(url)
+        redirect_uri = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        try:
+            with httpx.Client(trust_env=False, event_hooks={"response": [self._keep]}) as client:
+                self.script(client, redirect_uri)
+        finally:
+            self.finished.set()
+        return True
+
+    def _keep(self, response: httpx.Response) -> None:
+        response.read()
+        self.responses.append(response)
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[[httpx.Client, str], None]], ScriptedBrowser]:
+    def install(script: Callable[[httpx.Client, str], None]) -> ScriptedBrowser:
+        fake = ScriptedBrowser(script)
+        monkeypatch.setattr(browser, "open_url", fake)
+        return fake
+
+    return install
+
+
+def test_code_reply_over_loopback(scripted: Any) -> None:
+    fake = scripted(lambda client, uri: client.get(f"{uri}?code=the-code&state={STATE}"))
+    port = free_port()
+    fields = redirect_server.wait_for_reply(request_for(port))
+    assert fields == {"code": "the-code", "state": STATE}
+    assert fake.finished.wait(5)
+    (response,) = fake.responses
+    assert (response.status_code, response.text) == (200, "<p>success</p>")
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert fake.opened == [request_for(port).url]
+
+
+def test_fragment_reply_is_handed_back_by_a_second_request(scripted: Any) -> None:
+    def browser_with_javascript(client: httpx.Client, uri: str) -> None:
+        page = client.get(uri)  # the fragment never reaches the server
+        assert "URLSearchParams(window.location.hash" in page.text
+        client.post(uri, data={"access_token": "tok", "state": STATE, "expires_in": "60"})
+
+    fake = scripted(browser_with_javascript)
+    fields = redirect_server.wait_for_reply(request_for(free_port(), grant_field="access_token"))
+    assert fields["access_token"] == "tok" and fields["expires_in"] == "60"
+    assert fake.finished.wait(5)
+    assert [r.text for r in fake.responses][-1] == "<p>success</p>"
+
+
+def test_other_paths_are_ignored_until_the_reply_arrives(scripted: Any) -> None:
+    def script(client: httpx.Client, uri: str) -> None:
+        base = uri.rsplit("/", 1)[0]
+        assert client.get(f"{base}/favicon.ico").status_code == 404
+        assert client.get(f"{base}/other?code=x&state={STATE}").status_code == 404
+        assert client.head(uri).status_code == 405
+        client.get(f"{uri}?code=right&state={STATE}")
+
+    fake = scripted(script)
+    assert redirect_server.wait_for_reply(request_for(free_port()))["code"] == "right"
+    assert fake.finished.wait(5)
+    assert [r.status_code for r in fake.responses] == [404, 404, 405, 200]
+
+
+@pytest.mark.parametrize(
+    ("query", "error_type", "words"),
+    [
+        ("code=c&state=wrong", StateNotProvided, "does not match"),
+        ("code=c", StateNotProvided, "state not provided"),
+        (f"error=access_denied&error_description=Nope&state={STATE}", InvalidGrantRequest, "access_denied: Nope"),
+        (f"state={STATE}&other=1", GrantNotProvided, "code not provided"),
+    ],
+)
+def test_bad_replies_show_the_failure_page_and_raise(
+    scripted: Any, query: str, error_type: type[Exception], words: str
+) -> None:
+    def script(client: httpx.Client, uri: str) -> None:
+        if "code=" in query or "error=" in query:
+            client.get(f"{uri}?{query}")
+        else:  # no grant in the query: the page script posts the (empty) fragment back
+            client.get(f"{uri}?{query}")
+            client.post(f"{uri}?{query}")
+
+    fake = scripted(script)
+    with pytest.raises(error_type, match=words):
+        redirect_server.wait_for_reply(request_for(free_port()))
+    assert fake.finished.wait(5)
+    assert fake.responses[-1].text.startswith("<p>failure: ")
+    assert words in fake.responses[-1].text
+
+
+def test_no_reply_in_time_raises_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(browser, "open_url", lambda url: True)  # the user never signs in
+    with pytest.raises(TimeoutOccurred) as raised:
+        redirect_server.wait_for_reply(request_for(free_port(), timeout=0.2))
+    assert raised.value.timeout == 0.2
+    assert "0.2 seconds" in str(raised.value)
+
+
+def test_port_already_in_use_names_the_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(browser, "open_url", opened.append)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(RedirectPortUnavailable) as raised:
+            redirect_server.wait_for_reply(request_for(port))
+    assert isinstance(raised.value, HttpxAuthException)
+    assert raised.value.port == port
+    assert f"port {port}" in str(raised.value) and "redirect_uri_port" in str(raised.value)
+    assert opened == []  # the browser is not sent to a server that is not ours
+
+
+def test_the_port_is_free_again_after_the_wait(scripted: Any) -> None:
+    port = free_port()
+    for code in ("one", "two"):
+        scripted(lambda client, uri, code=code: client.get(f"{uri}?code={code}&state={STATE}"))
+        assert redirect_server.wait_for_reply(request_for(port))["code"] == code
+
+
+def test_the_server_listens_on_loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def check(url: str) -> bool:
+        seen.append(redirect_server.LISTEN_HOST)
+        return True
+
+    monkeypatch.setattr(browser, "open_url", check)
+    with pytest.raises(TimeoutOccurred):
+        redirect_server.wait_for_reply(request_for(free_port(), timeout=0.1))
+    assert seen == ["127.0.0.1"]
+
+
+def test_an_oversized_post_is_refused_without_ending_the_wait(scripted: Any) -> None:
+    def script(client: httpx.Client, uri: str) -> None:
+        big = client.post(uri, content=b"x" * (redirect_server.MAX_BODY + 1))
+        assert big.status_code == 413
+        client.get(f"{uri}?code=ok&state={STATE}")
+
+    scripted(script)
+    assert redirect_server.wait_for_reply(request_for(free_port()))["code"] == "ok"
+
+
+def test_the_code_never_reaches_the_logs(scripted: Any, caplog: pytest.LogCaptureFixture) -> None:
+    scripted(lambda client, uri: client.get(f"{uri}?code=secret-code-123&state={STATE}"))
+    with caplog.at_level(logging.DEBUG, logger="httpx_auth"):
+        redirect_server.wait_for_reply(request_for(free_port()))
+    assert any("GET /cb" in message for message in caplog.messages)
+    assert not any("secret-code-123" in message or STATE in message for message in caplog.messages)
