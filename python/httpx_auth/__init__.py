@@ -14,9 +14,19 @@ from httpx_auth._errors import (
     InvalidGrantRequest,
     InvalidParameter,
     InvalidToken,
+    InvalidTokenResponse,
     StateNotProvided,
     TimeoutOccurred,
     TokenExpiryNotProvided,
+)
+from httpx_auth._oauth2 import (
+    JsonTokenFileCache,
+    OAuth2,
+    OAuth2ClientCredentials,
+    OAuth2ResourceOwnerPasswordCredentials,
+    OktaClientCredentials,
+    OktaResourceOwnerPasswordCredentials,
+    TokenMemoryCache,
 )
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
@@ -43,10 +53,18 @@ __all__ = [
     "InvalidGrantRequest",
     "InvalidParameter",
     "InvalidToken",
+    "InvalidTokenResponse",
+    "JsonTokenFileCache",
+    "OAuth2",
+    "OAuth2ClientCredentials",
+    "OAuth2ResourceOwnerPasswordCredentials",
+    "OktaClientCredentials",
+    "OktaResourceOwnerPasswordCredentials",
     "QueryApiKey",
     "StateNotProvided",
     "SupportMultiAuth",
     "TimeoutOccurred",
     "TokenExpiryNotProvided",
+    "TokenMemoryCache",
     "__version__",
 ]

@@ -125,3 +125,13 @@ class RedirectPortUnavailable(HttpxAuthException):
             "Choose another redirect_uri_port (and register the matching redirect URI "
             "with the authorization server), or stop the program using this port."
         )
+
+
+class InvalidTokenResponse(HttpxAuthException):
+    """The token endpoint's answer is not a usable token response (an HTML error page,
+    invalid JSON, a field of the wrong type, an implausible ``expires_in``...)."""
+
+    def __init__(self, reason: str, status_code: int | None = None) -> None:
+        self.reason = reason
+        self.status_code = status_code
+        super().__init__(f"Invalid token response: {reason}")

@@ -1,0 +1,33 @@
+"""OAuth2: the token engine, the token caches and the grants."""
+
+from __future__ import annotations
+
+from httpx_auth._oauth2.cache import TokenMemoryCache
+from httpx_auth._oauth2.client_credentials import OAuth2ClientCredentials, OktaClientCredentials
+from httpx_auth._oauth2.file_cache import JsonTokenFileCache
+from httpx_auth._oauth2.grant import OAuth2, GrantAuth, make_cache_key, scope_text
+from httpx_auth._oauth2.resource_owner_password import (
+    OAuth2ResourceOwnerPasswordCredentials,
+    OktaResourceOwnerPasswordCredentials,
+)
+from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token_endpoint import TokenEndpoint, build_request
+from httpx_auth._oauth2.token_response import token_from_fields, token_from_response
+
+__all__ = [
+    "GrantAuth",
+    "JsonTokenFileCache",
+    "OAuth2",
+    "OAuth2ClientCredentials",
+    "OAuth2ResourceOwnerPasswordCredentials",
+    "OktaClientCredentials",
+    "OktaResourceOwnerPasswordCredentials",
+    "Token",
+    "TokenEndpoint",
+    "TokenMemoryCache",
+    "build_request",
+    "make_cache_key",
+    "scope_text",
+    "token_from_fields",
+    "token_from_response",
+]

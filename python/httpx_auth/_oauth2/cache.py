@@ -1,0 +1,136 @@
+"""The in-memory token cache, and the interface every token cache offers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Union
+
+from httpx_auth._errors import AuthenticationFailed
+from httpx_auth._oauth2 import engine
+from httpx_auth._oauth2.token import Token
+
+# What get_token's callbacks may return: a Token, or a bare access token that never expires.
+TokenLike = Union[Token, str]
+
+
+def _as_token(value: TokenLike) -> Token:
+    return Token(value) if isinstance(value, str) else value
+
+
+class TokenMemoryCache:
+    """Tokens kept in memory, by cache key, for the life of the process.
+
+    The engine of every OAuth2 auth uses ``lookup``, ``stored``, ``store`` and
+    ``discard``; a custom cache can subclass this one and override them, or override
+    only ``_tokens_changed_elsewhere`` and ``_update`` to persist tokens somewhere (see
+    ``JsonTokenFileCache``).
+    """
+
+    def __init__(self) -> None:
+        self._tokens: dict[str, Token] = {}
+        self._lock = threading.RLock()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(<{len(self._tokens)} tokens>)"
+
+    # -- what the engine uses -------------------------------------------------------
+
+    def lookup(self, key: str, *, early_expiry: float = 30.0) -> Token | None:
+        """The token stored for ``key`` if it stays valid for ``early_expiry`` seconds."""
+        token = self._tokens.get(key)
+        if token is None or token.expires_within(early_expiry):
+            if not self._tokens_changed_elsewhere():
+                return None
+            token = self._tokens.get(key)
+            if token is None or token.expires_within(early_expiry):
+                return None
+        return token
+
+    def stored(self, key: str) -> Token | None:
+        """The token stored for ``key``, even an expired one (for its refresh token)."""
+        self._tokens_changed_elsewhere()
+        return self._tokens.get(key)
+
+    def store(self, key: str, token: Token) -> None:
+        """Keep ``token`` for ``key``, replacing what was there."""
+
+        def put(tokens: dict[str, Token]) -> None:
+            _prune(tokens)
+            tokens[key] = token
+
+        self._update(put)
+
+    def discard(self, key: str) -> None:
+        """Forget the token stored for ``key``, if any."""
+        self._update(lambda tokens: tokens.pop(key, None))
+
+    # -- the public API of the reference ----------------------------------------------
+
+    def get_token(
+        self,
+        key: str,
+        *,
+        early_expiry: float = 30.0,
+        on_missing_token: Callable[[], TokenLike] | None = None,
+        on_expired_token: Callable[[str], TokenLike | None] | None = None,
+    ) -> str:
+        """The access token stored for ``key``, valid for at least ``early_expiry`` seconds.
+
+        When there is none, ``on_expired_token(refresh_token)`` is tried first if the
+        expired token had a refresh token (returning ``None`` means it could not refresh),
+        then ``on_missing_token()``. Both return a ``Token`` (or a bare access token that
+        never expires), which is stored. Concurrent callers missing the same key call the
+        callbacks once. Without callbacks, a missing token raises ``AuthenticationFailed``.
+        """
+
+        def obtain() -> Token:
+            previous = self.stored(key)
+            token: Token | None = None
+            if previous is not None and previous.refresh_token and on_expired_token is not None:
+                refreshed = on_expired_token(previous.refresh_token)
+                if refreshed is not None:
+                    token = _with_refresh_token(_as_token(refreshed), previous.refresh_token)
+            if token is None:
+                if on_missing_token is None:
+                    raise AuthenticationFailed("No valid token is cached for this key.")
+                token = _as_token(on_missing_token())
+            self.store(key, token)
+            return token
+
+        def cached() -> Token | None:
+            return self.lookup(key, early_expiry=early_expiry)
+
+        return engine.run_once(self, key, cached, obtain, patience=600.0).access_token
+
+    def clear(self) -> None:
+        """Forget every token."""
+        self._update(lambda tokens: tokens.clear())
+
+    # -- persistence hooks ------------------------------------------------------------
+
+    def _tokens_changed_elsewhere(self) -> bool:
+        """Reload ``self._tokens`` if another process changed them; ``True`` if reloaded.
+
+        Called when a lookup misses, so that a token obtained elsewhere is found."""
+        return False
+
+    def _update(self, change: Callable[[dict[str, Token]], object]) -> None:
+        """Apply ``change`` to the tokens (a persistent cache re-reads and writes them)."""
+        with self._lock:
+            change(self._tokens)
+
+
+def _with_refresh_token(token: Token, previous: str) -> Token:
+    # RFC 6749 §6: without a new refresh token in the answer, the old one stays good.
+    if token.refresh_token:
+        return token
+    return Token(token.access_token, token.expiry, previous)
+
+
+def _prune(tokens: dict[str, Token]) -> None:
+    """Drop tokens that expired and cannot be refreshed, so caches do not grow forever."""
+    now = time.time()
+    for key in [k for k, t in tokens.items() if t.refresh_token is None and t.expires_within(0, now)]:
+        del tokens[key]

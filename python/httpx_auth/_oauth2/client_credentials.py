@@ -1,0 +1,126 @@
+"""The client credentials grant (RFC 6749 §4.4), generic and for Okta."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from httpx_auth import _validation as check
+from httpx_auth._errors import InvalidParameter
+from httpx_auth._oauth2.grant import HIDDEN, GrantAuth, extra_parameters, make_cache_key, scope_text
+from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC, TokenEndpoint
+
+
+class OAuth2ClientCredentials(GrantAuth):
+    """Tokens for the client itself, obtained with its client id and secret.
+
+    Parameters:
+        token_url: the token endpoint.
+        client_id: the client identifier.
+        client_secret: the client secret.
+        client_auth_method: how the credentials reach the token endpoint:
+            ``"client_secret_basic"`` (HTTP Basic, the default) or ``"client_secret_post"``
+            (``client_id`` and ``client_secret`` body parameters).
+        scope: the scope requested, a string or a list of strings.
+        token_field_name: the field of the answer that holds the token.
+        header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
+        **kwargs: extra body parameters of the token request.
+    """
+
+    grant_type = "client_credentials"
+
+    def __init__(
+        self,
+        token_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        client_auth_method: str = CLIENT_SECRET_BASIC,
+        scope: str | list[str] | None = None,
+        token_field_name: str = "access_token",
+        header_name: str = "Authorization",
+        header_value: str = "Bearer {token}",
+        early_expiry: float = 30.0,
+        timeout: float = 60.0,
+        client: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.token_url = check.text("token_url", token_url)
+        self.client_id = check.text("client_id", client_id)
+        client_secret = check.text("client_secret", client_secret)
+        self.scope = scope_text(scope)
+        self.token_field_name = check.text("token_field_name", token_field_name)
+        self._extra = extra_parameters(kwargs)
+        self._data = {"grant_type": "client_credentials", **self._extra}
+        if self.scope:
+            self._data["scope"] = self.scope
+        super().__init__(
+            make_cache_key(
+                self.grant_type,
+                self.token_url,
+                {"client_id": self.client_id, "scope": self.scope, "token_field_name": self.token_field_name},
+                {"client_secret": client_secret, "extra": self._extra},
+            ),
+            header_name=header_name,
+            header_value=header_value,
+            early_expiry=early_expiry,
+            timeout=timeout,
+            client=client,
+        )
+        self.token_endpoint = TokenEndpoint(
+            self.token_url,
+            client_auth=(self.client_id, client_secret),
+            client_auth_method=client_auth_method,
+            timeout=self.timeout,
+            client=client,
+        )
+
+    def __repr__(self) -> str:
+        return self._repr(
+            token_url=self.token_url,
+            client_id=self.client_id,
+            client_secret=HIDDEN,
+            scope=self.scope,
+            extra_parameters=sorted(self._extra),
+        )
+
+    def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
+        assert self.token_endpoint is not None
+        return (yield from self.token_endpoint.request_token(request, self._data, self.token_field_name))
+
+
+class OktaClientCredentials(OAuth2ClientCredentials):
+    """The client credentials grant of an Okta authorization server.
+
+    Parameters:
+        instance: the Okta domain (like ``"testserver.okta-emea.com"``).
+        client_id: the application's client id.
+        client_secret: the application's client secret.
+        scope: the scope requested (mandatory with Okta), a string or a list of strings.
+        authorization_server: the Okta authorization server (``"default"`` by default).
+        Others: as ``OAuth2ClientCredentials``.
+    """
+
+    def __init__(
+        self,
+        instance: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        scope: str | list[str],
+        authorization_server: str = "default",
+        **kwargs: Any,
+    ) -> None:
+        instance = check.text("instance", instance)
+        authorization_server = check.text("authorization_server", authorization_server)
+        if scope_text(scope) is None:
+            # Okta refuses a client credentials request without a scope.
+            raise InvalidParameter("scope is mandatory with Okta: give a scope or a list of scopes.")
+        super().__init__(
+            f"https://{instance}/oauth2/{authorization_server}/v1/token",
+            client_id,
+            client_secret,
+            scope=scope,
+            **kwargs,
+        )

@@ -1,0 +1,182 @@
+"""A token cache persisted in a JSON file that several processes can share safely.
+
+Writes go to a temporary file in the same folder (mode 0600) that replaces the cache
+file atomically, under an inter-process lock held on a sibling ``.lock`` file (the
+cache file itself is replaced on each write, so it cannot carry the lock). Each write
+re-reads the file under the lock and changes only its own key: concurrent processes
+never lose each other's tokens. Reads need no lock: they see a whole file, old or new.
+A lookup that misses reloads the file when it changed (inode, size or mtime).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from httpx_auth._oauth2.cache import TokenMemoryCache
+from httpx_auth._oauth2.token import Token
+
+log = logging.getLogger("httpx_auth")
+
+_Signature = tuple[int, int, int]
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows CI only
+    import msvcrt
+    import time
+
+    def _lock_file(fd: int) -> None:
+        while True:
+            try:  # LK_LOCK retries for ~10 s then raises: keep waiting.
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                time.sleep(0.05)
+
+else:
+    import fcntl
+
+    def _lock_file(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
+
+
+@contextlib.contextmanager
+def _interprocess_lock(path: Path) -> Iterator[None]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        _lock_file(fd)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _signature(stat: os.stat_result) -> _Signature:
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+class JsonTokenFileCache(TokenMemoryCache):
+    """Tokens kept in memory and persisted in the JSON file ``tokens_path``.
+
+    The file (and its folder) are created when the first token is stored. A corrupt or
+    unreadable file is reported in the ``httpx_auth`` log and treated as empty; it is
+    replaced at the next write. A failed write is logged too, and the token stays
+    usable in memory.
+    """
+
+    def __init__(self, tokens_path: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.tokens_path = Path(tokens_path)
+        self._lock_path = self.tokens_path.with_name(self.tokens_path.name + ".lock")
+        self._signature: _Signature | None = None
+        self._tokens_changed_elsewhere()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self.tokens_path)!r})"
+
+    def _tokens_changed_elsewhere(self) -> bool:
+        try:
+            signature: _Signature | None = _signature(os.stat(self.tokens_path))
+        except OSError:
+            signature = None
+        if signature == self._signature:
+            return False
+        with self._lock:
+            self._tokens, self._signature = self._read()
+        return True
+
+    def _update(self, change: Callable[[dict[str, Token]], object]) -> None:
+        with self._lock:
+            try:
+                self._update_file(change)
+            except OSError as error:
+                log.warning(
+                    "Could not write the token cache %s (%s); the token is kept in memory only.",
+                    self.tokens_path,
+                    type(error).__name__,
+                )
+                tokens = dict(self._tokens)
+                change(tokens)
+                self._tokens = tokens
+
+    def _update_file(self, change: Callable[[dict[str, Token]], object]) -> None:
+        folder = self.tokens_path.parent
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with _interprocess_lock(self._lock_path):
+            tokens, _ = self._read()
+            change(tokens)
+            fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{self.tokens_path.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as file:  # mkstemp: mode 0600
+                    json.dump({key: _dump(token) for key, token in tokens.items()}, file)
+                    file.flush()
+                    os.fsync(file.fileno())
+                os.replace(temporary, self.tokens_path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+            self._tokens, self._signature = tokens, _signature(os.stat(self.tokens_path))
+
+    def _read(self) -> tuple[dict[str, Token], _Signature | None]:
+        """The tokens in the file now, and the signature of what was read."""
+        try:
+            with open(self.tokens_path, "rb") as file:
+                signature = _signature(os.fstat(file.fileno()))
+                content = file.read()
+        except FileNotFoundError:
+            return {}, None
+        except OSError as error:
+            log.warning(
+                "Token cache %s is unreadable (%s); it is treated as empty.", self.tokens_path, type(error).__name__
+            )
+            return {}, None
+        return self._parse(content), signature
+
+    def _parse(self, content: bytes) -> dict[str, Token]:
+        if not content.strip():
+            return {}
+        try:
+            data = json.loads(content.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            # Never log the content: it holds tokens.
+            log.warning(
+                "Token cache %s is not valid JSON (%s); it is treated as empty.", self.tokens_path, type(error).__name__
+            )
+            return {}
+        if not isinstance(data, dict):
+            log.warning("Token cache %s does not hold a JSON object; it is treated as empty.", self.tokens_path)
+            return {}
+        tokens: dict[str, Token] = {}
+        for key, entry in data.items():
+            token = _load(entry)
+            if token is None:
+                log.warning("Token cache %s has a malformed entry; it is ignored.", self.tokens_path)
+            else:
+                tokens[key] = token
+        return tokens
+
+
+def _dump(token: Token) -> dict[str, Any]:
+    return {"access_token": token.access_token, "expiry": token.expiry, "refresh_token": token.refresh_token}
+
+
+def _load(entry: Any) -> Token | None:
+    if not isinstance(entry, dict):
+        return None
+    access_token, expiry, refresh_token = entry.get("access_token"), entry.get("expiry"), entry.get("refresh_token")
+    if not isinstance(access_token, str) or not access_token:
+        return None
+    if expiry is not None and (
+        isinstance(expiry, bool) or not isinstance(expiry, (int, float)) or not math.isfinite(expiry)
+    ):
+        return None
+    if refresh_token is not None and not isinstance(refresh_token, str):
+        return None
+    return Token(access_token, None if expiry is None else float(expiry), refresh_token)

@@ -1,0 +1,136 @@
+"""The resource owner password credentials grant (RFC 6749 §4.3), generic and for Okta."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+from httpx_auth import _validation as check
+from httpx_auth._oauth2.grant import HIDDEN, GrantAuth, extra_parameters, make_cache_key, scope_text
+from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC, ClientAuth, TokenEndpoint
+
+
+class OAuth2ResourceOwnerPasswordCredentials(GrantAuth):
+    """Tokens obtained with the resource owner's user name and password.
+
+    Parameters:
+        token_url: the token endpoint.
+        username: the resource owner's user name.
+        password: the resource owner's password.
+        client_auth: how the client authenticates to the token endpoint, when it must:
+            a ``(client_id, client_secret)`` pair, or any httpx Auth instance.
+        client_auth_method: for a pair, ``"client_secret_basic"`` (HTTP Basic, the
+            default) or ``"client_secret_post"`` (body parameters).
+        scope: the scope requested, a string or a list of strings.
+        token_field_name: the field of the answer that holds the token.
+        header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
+        **kwargs: extra body parameters of the token request.
+
+    A refresh token in the answer is used to renew the token before asking again
+    with the password.
+    """
+
+    grant_type = "password"
+
+    def __init__(
+        self,
+        token_url: str,
+        username: str,
+        password: str,
+        *,
+        client_auth: ClientAuth | None = None,
+        client_auth_method: str = CLIENT_SECRET_BASIC,
+        scope: str | list[str] | None = None,
+        token_field_name: str = "access_token",
+        header_name: str = "Authorization",
+        header_value: str = "Bearer {token}",
+        early_expiry: float = 30.0,
+        timeout: float = 60.0,
+        client: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.token_url = check.text("token_url", token_url)
+        self.username = check.text("username", username)
+        password = check.text("password", password)
+        self.scope = scope_text(scope)
+        self.token_field_name = check.text("token_field_name", token_field_name)
+        self._extra = extra_parameters(kwargs)
+        self._data = {"grant_type": "password", "username": self.username, "password": password, **self._extra}
+        if self.scope:
+            self._data["scope"] = self.scope
+        super().__init__(
+            make_cache_key(
+                self.grant_type,
+                self.token_url,
+                {"username": self.username, "scope": self.scope, "token_field_name": self.token_field_name},
+                {"password": password, "extra": self._extra, "client_auth": client_auth},
+            ),
+            header_name=header_name,
+            header_value=header_value,
+            early_expiry=early_expiry,
+            timeout=timeout,
+            client=client,
+        )
+        self.token_endpoint = TokenEndpoint(
+            self.token_url,
+            client_auth=client_auth,
+            client_auth_method=client_auth_method,
+            timeout=self.timeout,
+            client=client,
+        )
+
+    def __repr__(self) -> str:
+        return self._repr(
+            token_url=self.token_url,
+            username=self.username,
+            password=HIDDEN,
+            client_auth=None if self.token_endpoint is None or self.token_endpoint.client_auth is None else HIDDEN,
+            scope=self.scope,
+            extra_parameters=sorted(self._extra),
+        )
+
+    def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
+        assert self.token_endpoint is not None
+        return (yield from self.token_endpoint.request_token(request, self._data, self.token_field_name))
+
+
+class OktaResourceOwnerPasswordCredentials(OAuth2ResourceOwnerPasswordCredentials):
+    """The resource owner password credentials grant of an Okta authorization server.
+
+    Parameters:
+        instance: the Okta domain (like ``"testserver.okta-emea.com"``).
+        username: the resource owner's user name.
+        password: the resource owner's password.
+        client_id: the application's client id.
+        client_secret: the application's client secret (sent with HTTP Basic, or in the
+            body with ``client_auth_method="client_secret_post"``).
+        scope: the scope requested (``"openid"`` by default).
+        authorization_server: the Okta authorization server (``"default"`` by default).
+        Others: as ``OAuth2ResourceOwnerPasswordCredentials``.
+    """
+
+    def __init__(
+        self,
+        instance: str,
+        username: str,
+        password: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        scope: str | list[str] | None = "openid",
+        authorization_server: str = "default",
+        **kwargs: Any,
+    ) -> None:
+        instance = check.text("instance", instance)
+        authorization_server = check.text("authorization_server", authorization_server)
+        client_id = check.text("client_id", client_id)
+        client_secret = check.text("client_secret", client_secret)
+        super().__init__(
+            f"https://{instance}/oauth2/{authorization_server}/v1/token",
+            username,
+            password,
+            client_auth=(client_id, client_secret),
+            scope=scope,
+            **kwargs,
+        )

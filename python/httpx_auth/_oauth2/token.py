@@ -1,0 +1,76 @@
+"""A token as the engine stores it, and the ways its expiry is learnt."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from httpx_auth import _core
+from httpx_auth._errors import InvalidToken, TokenExpiryNotProvided
+
+# Longest lifetime we believe (100 years). A larger ``expires_in`` is a broken server.
+MAX_LIFETIME = 100 * 365.25 * 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token obtained by a grant.
+
+    ``expiry`` is the moment it stops being valid, in seconds since the epoch, or
+    ``None`` for a token that never expires (kept until replaced). ``refresh_token``
+    is the refresh token that came with it, if any. The repr hides both secrets.
+    """
+
+    access_token: str = field(repr=False)
+    expiry: float | None = None
+    refresh_token: str | None = field(default=None, repr=False)
+
+    def expires_within(self, seconds: float, now: float | None = None) -> bool:
+        """Whether the token is expired, or will be within ``seconds``."""
+        if self.expiry is None:
+            return False
+        return (time.time() if now is None else now) + seconds >= self.expiry
+
+
+def expiry_from_expires_in(value: Any, now: float | None = None) -> float:
+    """The expiry of a token given ``expires_in`` (a number or a numeric string).
+
+    Raises ``ValueError`` (with a message free of secrets) when it is not a finite,
+    non-negative number of seconds of at most ``MAX_LIFETIME``.
+    """
+    if isinstance(value, bool):
+        raise ValueError("expires_in must be a number of seconds, not a boolean")
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise ValueError("expires_in must be a number of seconds") from None
+    if not isinstance(value, (int, float)):
+        raise ValueError(f"expires_in must be a number of seconds, not {type(value).__name__}")
+    seconds = float(value)
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError("expires_in must be a finite, non-negative number of seconds")
+    if seconds > MAX_LIFETIME:
+        raise ValueError("expires_in is implausibly large (more than 100 years)")
+    return (time.time() if now is None else now) + seconds
+
+
+def expiry_from_jwt(token: str, token_name: str = "access_token") -> float:
+    """The ``exp`` claim of the JWT ``token``, read by the active core.
+
+    Raises ``InvalidToken`` when ``token`` is not a readable JWT and
+    ``TokenExpiryNotProvided`` when it has no ``exp`` claim.
+    """
+    try:
+        exp = _core.backend.jwt_exp(token)
+    except ValueError as error:
+        # The core's messages describe the structure, never the content.
+        raise InvalidToken(token_name, str(error) + ".") from None
+    if exp is None:
+        raise TokenExpiryNotProvided()
+    expiry = float(exp)
+    if not math.isfinite(expiry):
+        raise InvalidToken(token_name, "Its exp claim is not a finite number.")
+    return expiry

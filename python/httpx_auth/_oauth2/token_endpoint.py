@@ -1,0 +1,179 @@
+"""Asking a token endpoint for tokens: the POST request, client authentication, refresh.
+
+Everything here is a generator step of an auth flow: requests are yielded (registered
+as internal) and their responses received back, so the caller's client sends them.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Generator, Mapping
+from typing import Any, Union
+
+from httpx_auth import _compat
+from httpx_auth import _validation as check
+from httpx_auth._base import Offload, internal_request
+from httpx_auth._errors import InvalidParameter
+from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token_response import token_from_response
+
+CLIENT_SECRET_BASIC = "client_secret_basic"
+CLIENT_SECRET_POST = "client_secret_post"
+CLIENT_AUTH_METHODS = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST)
+
+# A (client_id, client_secret) pair, or any httpx / httpx2 Auth instance.
+ClientAuth = Union[tuple[str, str], Any]
+
+
+def check_client_auth(client_auth: Any, method: Any) -> tuple[ClientAuth | None, str]:
+    """Validate a ``client_auth`` / ``client_auth_method`` pair."""
+    if method not in CLIENT_AUTH_METHODS:
+        raise InvalidParameter(f"client_auth_method must be one of {', '.join(CLIENT_AUTH_METHODS)}, not {method!r}.")
+    if client_auth is None:
+        return None, method
+    if isinstance(client_auth, (tuple, list)):
+        if len(client_auth) != 2:
+            raise InvalidParameter("client_auth must be a (client_id, client_secret) pair or an httpx Auth instance.")
+        client_id = check.text("client_auth client_id", client_auth[0])
+        secret = check.text("client_auth client_secret", client_auth[1], allow_empty=True)
+        if method == CLIENT_SECRET_BASIC and ":" in client_id:
+            raise InvalidParameter("client_auth client_id must not contain ':' with HTTP Basic (RFC 7617).")
+        return (client_id, secret), method
+    if not hasattr(client_auth, "auth_flow"):
+        raise InvalidParameter(
+            f"client_auth must be a (client_id, client_secret) pair or an httpx Auth instance, "
+            f"not {type(client_auth).__name__}."
+        )
+    if method == CLIENT_SECRET_POST:
+        raise InvalidParameter("client_auth_method='client_secret_post' needs client_auth as a (client_id, client_secret) pair.")
+    return client_auth, method
+
+
+def build_request(
+    origin: Any,
+    client: Any,
+    method: str,
+    url: str,
+    *,
+    timeout: float,
+    data: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Any:
+    """A request for an auth flow's own use, registered as internal.
+
+    Built by ``client`` when given (its base headers and settings apply), else with
+    the library of ``origin``, the request being authenticated; ``timeout`` applies to
+    every phase (connect, write, read, pool).
+    """
+    all_headers = {"Accept": "application/json", **(headers or {})}
+    if client is not None:
+        request = client.build_request(method, url, data=data, headers=all_headers, timeout=timeout)
+    else:
+        lib = _compat.library_of(origin)
+        request = lib.Request(
+            method, url, data=data, headers=all_headers, extensions={"timeout": lib.Timeout(timeout).as_dict()}
+        )
+    return internal_request(request)
+
+
+def _basic(client_id: str, secret: str) -> str:
+    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode("ascii")
+
+
+class TokenEndpoint:
+    """A token endpoint and how the client authenticates to it.
+
+    ``client_auth`` is a ``(client_id, client_secret)`` pair, sent with HTTP Basic
+    (``client_auth_method="client_secret_basic"``, the default) or as ``client_id`` and
+    ``client_secret`` body parameters (``"client_secret_post"``); or any httpx Auth,
+    applied to the token request; or ``None`` (public clients).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        client_auth: ClientAuth | None = None,
+        client_auth_method: str = CLIENT_SECRET_BASIC,
+        timeout: float = 60.0,
+        client: Any = None,
+    ) -> None:
+        self.url = check.text("token_url", url)
+        self.client_auth, self.client_auth_method = check_client_auth(client_auth, client_auth_method)
+        self.timeout = timeout
+        self.client = client
+
+    def post(self, origin: Any, data: Mapping[str, str]) -> Generator[Any, Any, Any]:
+        """POST the form ``data`` with client authentication; returns the (read) response."""
+        body = dict(data)
+        headers: dict[str, str] = {}
+        auth = self.client_auth
+        if isinstance(auth, tuple):
+            if self.client_auth_method == CLIENT_SECRET_POST:
+                body["client_id"], body["client_secret"] = auth
+            else:
+                headers["Authorization"] = _basic(*auth)
+            auth = None
+        request = build_request(origin, self.client, "POST", self.url, timeout=self.timeout, data=body, headers=headers)
+        if auth is None:
+            return (yield request)
+        return (yield from apply_auth(auth, request))
+
+    def request_token(
+        self, origin: Any, data: Mapping[str, str], token_field_name: str = "access_token", *, expiry_from_token: bool = False
+    ) -> Generator[Any, Any, Token]:
+        """POST ``data`` and read the token of the answer (see ``token_from_response``)."""
+        response = yield from self.post(origin, data)
+        return token_from_response(response, token_field_name, expiry_from_token=expiry_from_token)
+
+    def refresh(
+        self,
+        origin: Any,
+        refresh_token: str,
+        token_field_name: str = "access_token",
+        *,
+        scope: str | None = None,
+        expiry_from_token: bool = False,
+    ) -> Generator[Any, Any, Token]:
+        """Exchange ``refresh_token`` for a new token (RFC 6749 §6).
+
+        The result keeps ``refresh_token`` when the server did not rotate it.
+        """
+        data = {"grant_type": "refresh_token", "refresh_token": refresh_token}
+        if scope:
+            data["scope"] = scope
+        token = yield from self.request_token(origin, data, token_field_name, expiry_from_token=expiry_from_token)
+        return token if token.refresh_token else Token(token.access_token, token.expiry, refresh_token)
+
+
+def apply_auth(auth: Any, request: Any) -> Generator[Any, Any, Any]:
+    """Send ``request`` through the flow of the httpx Auth ``auth`` (which may answer a
+    challenge with another request); returns the last response."""
+    return (yield from relay(auth.auth_flow(request), _mark_internal))[1]
+
+
+def _mark_internal(item: Any) -> Any:
+    return item if isinstance(item, Offload) else internal_request(item)
+
+
+def relay(flow: Generator[Any, Any, Any], outgoing: Callable[[Any], Any]) -> Generator[Any, Any, tuple[Any, Any]]:
+    """``yield from flow``, with each yielded item passed through ``outgoing`` first.
+
+    Returns what ``flow`` returned and the last value sent into it. Exceptions thrown
+    in (an ``Offload`` that failed) are thrown into ``flow``; closing closes it.
+    """
+    last: Any = None
+    try:
+        item = next(flow)
+        while True:
+            try:
+                last = yield outgoing(item)
+            except GeneratorExit:
+                flow.close()
+                raise
+            except BaseException as error:
+                item = flow.throw(error)
+            else:
+                item = flow.send(last)
+    except StopIteration as done:
+        return done.value, last

@@ -1,0 +1,143 @@
+"""Reading a token endpoint's answer (RFC 6749 §5.1 and §5.2) into a ``Token``.
+
+Accepted bodies: JSON objects, and form-encoded data (``application/x-www-form-urlencoded``,
+or ``text/plain`` / ``text/html`` that hold form data, as some servers send). Error
+messages name fields and types, never values: a body may hold secrets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+from httpx_auth._errors import GrantNotProvided, InvalidGrantRequest, InvalidTokenResponse
+from httpx_auth._oauth2.token import Token, expiry_from_expires_in, expiry_from_jwt
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "text/plain", "text/html", "")
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def response_fields(response: Any) -> dict[str, Any]:
+    """The fields of a token endpoint's (already read) ``response`` body.
+
+    Raises ``InvalidTokenResponse`` when the body is neither a JSON object nor form data.
+    """
+    status = response.status_code
+    media_type = response.headers.get("content-type", "").partition(";")[0].strip().lower()
+    content: bytes = response.content
+    try:
+        text = content.decode(response.charset_encoding or "utf-8")
+    except (UnicodeDecodeError, LookupError):
+        raise InvalidTokenResponse(f"the body (HTTP {status}, {media_type or 'no content type'}) is not text.", status) from None
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidTokenResponse(f"the body of the HTTP {status} answer is empty.", status)
+    if media_type == "application/json" or media_type.endswith("+json") or (
+        media_type not in ("application/x-www-form-urlencoded",) and stripped.startswith("{")
+    ):
+        try:
+            fields = json.loads(stripped, parse_constant=_reject_constant)
+        except ValueError:
+            raise InvalidTokenResponse(f"the body of the HTTP {status} answer is not valid JSON.", status) from None
+        if not isinstance(fields, dict):
+            raise InvalidTokenResponse(
+                f"the JSON body of the HTTP {status} answer is a {type(fields).__name__}, not an object.", status
+            )
+        return fields
+    if media_type not in _FORM_TYPES:
+        raise InvalidTokenResponse(f"unexpected content type {media_type!r} (HTTP {status}).", status)
+    if stripped.startswith("<"):
+        raise InvalidTokenResponse(f"the token endpoint answered HTTP {status} with an HTML page.", status)
+    try:
+        pairs = parse_qsl(stripped, keep_blank_values=True, strict_parsing=True)
+    except ValueError:
+        raise InvalidTokenResponse(f"the body of the HTTP {status} answer is neither JSON nor form data.", status) from None
+    return dict(pairs)
+
+
+def _optional_text(fields: Mapping[str, Any], name: str, status: int | None) -> str | None:
+    value = fields.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidTokenResponse(f"{name} is a {type(value).__name__}, not a string.", status)
+    return value
+
+
+def raise_for_error(fields: Mapping[str, Any], status_code: int | None = None) -> None:
+    """Raise ``InvalidGrantRequest`` when ``fields`` hold an RFC 6749 §5.2 error."""
+    error = fields.get("error")
+    if error is None:
+        return
+    raise InvalidGrantRequest(
+        str(error),
+        None if fields.get("error_description") is None else str(fields["error_description"]),
+        None if fields.get("error_uri") is None else str(fields["error_uri"]),
+        status_code,
+    )
+
+
+def token_from_fields(
+    fields: Mapping[str, Any],
+    token_field_name: str = "access_token",
+    *,
+    status_code: int | None = None,
+    expiry_from_token: bool = False,
+) -> Token:
+    """The ``Token`` described by the fields of an answer (a token response body, or the
+    parameters of an implicit grant's redirect).
+
+    The access token is ``fields[token_field_name]``; its expiry comes from
+    ``expires_in`` when present, else from the token's JWT ``exp`` claim when
+    ``expiry_from_token`` is true, else it never expires. Raises ``InvalidGrantRequest``
+    for an RFC 6749 §5.2 error, ``GrantNotProvided`` when the token is missing,
+    ``InvalidTokenResponse`` for fields of the wrong type or value, and ``InvalidToken``
+    / ``TokenExpiryNotProvided`` when the JWT expiry cannot be read.
+    """
+    raise_for_error(fields, status_code)
+    access_token = fields.get(token_field_name)
+    if access_token is None or access_token == "":
+        raise GrantNotProvided(token_field_name, fields.keys())
+    if not isinstance(access_token, str):
+        raise InvalidTokenResponse(f"{token_field_name} is a {type(access_token).__name__}, not a string.", status_code)
+    if not access_token.isprintable() or access_token != access_token.strip():
+        # It will be sent in a header: no control characters, no surrounding spaces.
+        raise InvalidTokenResponse(f"{token_field_name} contains spaces or control characters at its ends.", status_code)
+    expires_in = fields.get("expires_in")
+    if expires_in is not None and expires_in != "":
+        try:
+            expiry: float | None = expiry_from_expires_in(expires_in)
+        except ValueError as error:
+            raise InvalidTokenResponse(str(error) + ".", status_code) from None
+    elif expiry_from_token:
+        expiry = expiry_from_jwt(access_token, token_field_name)
+    else:
+        expiry = None
+    return Token(access_token, expiry, _optional_text(fields, "refresh_token", status_code))
+
+
+def token_from_response(
+    response: Any, token_field_name: str = "access_token", *, expiry_from_token: bool = False
+) -> Token:
+    """The ``Token`` in a token endpoint's (already read) ``response``; see ``token_from_fields``.
+
+    A non-2xx answer without an RFC 6749 error raises ``InvalidTokenResponse``.
+    """
+    status = response.status_code
+    try:
+        fields = response_fields(response)
+    except InvalidTokenResponse:
+        if 200 <= status < 300:
+            raise
+        raise InvalidTokenResponse(
+            f"the token endpoint answered HTTP {status} without an OAuth2 error response.", status
+        ) from None
+    if not 200 <= status < 300:
+        raise_for_error(fields, status)
+        raise InvalidTokenResponse(f"the token endpoint answered HTTP {status} without an OAuth2 error response.", status)
+    return token_from_fields(fields, token_field_name, status_code=status, expiry_from_token=expiry_from_token)
