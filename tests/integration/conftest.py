@@ -10,6 +10,7 @@ import pytest
 
 # The fixtures live in their own modules and are re-exported here.
 from ._aws_fixtures import moto_s3, s3_server, seaweedfs_s3  # noqa: F401
+from ._clients import sender  # noqa: F401
 from ._oauth_fixtures import browser, oauth_server, token_cache_reset  # noqa: F401
 
 
