@@ -5,7 +5,8 @@ file atomically, under an inter-process lock held on a sibling ``.lock`` file (t
 cache file itself is replaced on each write, so it cannot carry the lock). Each write
 re-reads the file under the lock and changes only its own key: concurrent processes
 never lose each other's tokens. Reads need no lock: they see a whole file, old or new.
-A lookup that misses reloads the file when it changed (inode, size or mtime).
+A lookup that misses, and any lookup once a second, reloads the file when it changed
+(inode, size or mtime).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,9 +30,11 @@ log = logging.getLogger("httpx_auth")
 
 _Signature = tuple[int, int, int]
 
+# Seconds between two looks at the file while the tokens in memory are valid.
+RECHECK_INTERVAL = 1.0
+
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows CI only
     import msvcrt
-    import time
 
     def _lock_file(fd: int) -> None:
         while True:
@@ -75,10 +79,20 @@ class JsonTokenFileCache(TokenMemoryCache):
         self.tokens_path = Path(tokens_path)
         self._lock_path = self.tokens_path.with_name(self.tokens_path.name + ".lock")
         self._signature: _Signature | None = None
+        self._next_check = time.monotonic() + RECHECK_INTERVAL
         self._tokens_changed_elsewhere()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self.tokens_path)!r})"
+
+    def lookup(self, key: str, *, early_expiry: float = 30.0) -> Token | None:
+        # A token still valid here may have been replaced or cleared by another process:
+        # look at the file now and then (a stat), not on every request.
+        now = time.monotonic()
+        if now >= self._next_check:
+            self._next_check = now + RECHECK_INTERVAL
+            self._tokens_changed_elsewhere()
+        return super().lookup(key, early_expiry=early_expiry)
 
     def _tokens_changed_elsewhere(self) -> bool:
         try:

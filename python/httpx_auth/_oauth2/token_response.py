@@ -8,10 +8,13 @@ messages name fields and types, never values: a body may hold secrets.
 from __future__ import annotations
 
 import json
+import math
+import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
+from httpx_auth import _core
 from httpx_auth._errors import GrantNotProvided, InvalidGrantRequest, InvalidTokenResponse
 from httpx_auth._oauth2.token import Token, expiry_from_expires_in, expiry_from_jwt
 
@@ -93,8 +96,9 @@ def token_from_fields(
     parameters of an implicit grant's redirect).
 
     The access token is ``fields[token_field_name]``; its expiry comes from
-    ``expires_in`` when present, else from the token's JWT ``exp`` claim when
-    ``expiry_from_token`` is true, else it never expires. Raises ``InvalidGrantRequest``
+    ``expires_in`` when present, else from the token's JWT ``exp`` claim (required when
+    ``expiry_from_token`` is true; otherwise used if the token is a JWT with a future
+    ``exp``), else it never expires. Raises ``InvalidGrantRequest``
     for an RFC 6749 §5.2 error, ``GrantNotProvided`` when the token is missing,
     ``InvalidTokenResponse`` for fields of the wrong type or value, and ``InvalidToken``
     / ``TokenExpiryNotProvided`` when the JWT expiry cannot be read.
@@ -117,8 +121,21 @@ def token_from_fields(
     elif expiry_from_token:
         expiry = expiry_from_jwt(access_token, token_field_name)
     else:
-        expiry = None
+        expiry = _jwt_expiry_if_any(access_token)
     return Token(access_token, expiry, _optional_text(fields, "refresh_token", status_code))
+
+
+def _jwt_expiry_if_any(access_token: str) -> float | None:
+    """The future ``exp`` of a token that happens to be a JWT, else ``None`` (never expires)."""
+    if access_token.count(".") != 2:
+        return None
+    try:
+        exp = _core.backend.jwt_exp(access_token)
+    except ValueError:
+        return None  # an opaque token that merely contains two dots
+    if exp is None or not math.isfinite(exp) or exp <= time.time():
+        return None
+    return float(exp)
 
 
 def token_from_response(
