@@ -117,14 +117,16 @@ def raw_answer(http: ModuleType, content: bytes, content_type: str, status: int 
     return lambda n, _: http.Response(status, content=content, headers={"content-type": content_type})
 
 
-def store_tokens(path: str, worker: int, count: int) -> list[str]:
-    """Run in a child process: store ``count`` tokens in the file cache at ``path``,
-    checking after each write that the file is valid JSON. Returns the problems seen."""
+def store_tokens(path: str, worker: int, count: int, start: Any, results: Any) -> None:
+    """Run in a child process: once every worker reached ``start`` (a barrier), store
+    ``count`` tokens in the file cache at ``path``, checking after each write that the
+    file is valid JSON. Puts ``(worker, problems)`` in the ``results`` queue."""
     from httpx_auth import JsonTokenFileCache
     from httpx_auth._oauth2 import Token
 
     problems = []
     cache = JsonTokenFileCache(path)
+    start.wait()
     for i in range(count):
         cache.store(f"worker{worker}-{i}", Token(f"token-{worker}-{i}", None, f"refresh-{worker}-{i}"))
         with open(path, "rb") as file:
@@ -135,4 +137,4 @@ def store_tokens(path: str, worker: int, count: int) -> list[str]:
                 continue
         if f"worker{worker}-{i}" not in data:
             problems.append(f"worker{worker}-{i} missing right after its write")
-    return problems
+    results.put((worker, problems))

@@ -1,0 +1,394 @@
+"""TokenMemoryCache and JsonTokenFileCache: the public API, persistence, sharing between
+processes, and what happens with broken files."""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+import stat
+import sys
+import threading
+import time
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import time_machine
+
+from httpx_auth import AuthenticationFailed, JsonTokenFileCache, OAuth2, OAuth2ClientCredentials, TokenMemoryCache
+from httpx_auth._oauth2 import Token, file_cache
+from oauth2_fakes import TOKEN_URL, FakeServer, fresh_token_cache, store_tokens  # noqa: F401
+
+NOW = 1_700_000_000.0
+
+CACHES = ["memory", "file"]
+
+
+@pytest.fixture(params=CACHES)
+def cache(request: pytest.FixtureRequest, tmp_path: Path) -> TokenMemoryCache:
+    return TokenMemoryCache() if request.param == "memory" else JsonTokenFileCache(tmp_path / "tokens.json")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+# -- the API common to both caches --------------------------------------------------------
+
+
+@time_machine.travel(NOW, tick=False)
+def test_lookup_honours_early_expiry(cache: TokenMemoryCache) -> None:
+    cache.store("k", Token("t", NOW + 60))
+    assert cache.lookup("k", early_expiry=59) == Token("t", NOW + 60)
+    assert cache.lookup("k", early_expiry=60) is None
+    assert cache.lookup("other", early_expiry=0) is None
+
+
+def test_token_without_expiry_is_kept(cache: TokenMemoryCache) -> None:
+    cache.store("k", Token("t"))
+    with time_machine.travel(NOW + 10**9):
+        assert cache.lookup("k", early_expiry=30) == Token("t")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_stored_returns_expired_tokens_for_their_refresh_token(cache: TokenMemoryCache) -> None:
+    cache.store("k", Token("t", NOW - 1, "r"))
+    assert cache.lookup("k", early_expiry=0) is None
+    assert cache.stored("k") == Token("t", NOW - 1, "r")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_expired_tokens_without_refresh_token_are_pruned(cache: TokenMemoryCache) -> None:
+    cache.store("old", Token("t", NOW - 1))
+    cache.store("refreshable", Token("t", NOW - 1, "r"))
+    cache.store("new", Token("t2", NOW + 100))
+    assert cache.stored("old") is None
+    assert cache.stored("refreshable") is not None
+
+
+def test_discard_and_clear(cache: TokenMemoryCache) -> None:
+    cache.store("a", Token("1"))
+    cache.store("b", Token("2"))
+    cache.discard("a")
+    cache.discard("missing")
+    assert cache.stored("a") is None and cache.stored("b") == Token("2")
+    cache.clear()
+    assert cache.stored("b") is None
+
+
+def test_get_token_returns_a_cached_token(cache: TokenMemoryCache) -> None:
+    cache.store("k", Token("t"))
+    assert cache.get_token("k", on_missing_token=lambda: pytest.fail("cached")) == "t"
+
+
+def test_get_token_without_a_token_nor_callback(cache: TokenMemoryCache) -> None:
+    with pytest.raises(AuthenticationFailed):
+        cache.get_token("k")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_get_token_on_missing_token(cache: TokenMemoryCache) -> None:
+    assert cache.get_token("k", on_missing_token=lambda: Token("new", NOW + 100)) == "new"
+    assert cache.get_token("k", on_missing_token=lambda: pytest.fail("now cached")) == "new"
+    assert cache.get_token("bare", on_missing_token=lambda: "bare-token") == "bare-token"
+    assert cache.stored("bare") == Token("bare-token")
+
+
+@time_machine.travel(NOW, tick=False)
+def test_get_token_early_expiry(cache: TokenMemoryCache) -> None:
+    cache.store("k", Token("old", NOW + 20))
+    assert cache.get_token("k", early_expiry=10, on_missing_token=lambda: "new") == "old"
+    assert cache.get_token("k", on_missing_token=lambda: "new") == "new"  # default 30 s
+
+
+@time_machine.travel(NOW, tick=False)
+def test_get_token_on_expired_token(cache: TokenMemoryCache) -> None:
+    cache.store("k", Token("old", NOW - 1, "r1"))
+    refreshed: list[str] = []
+
+    def refresh(refresh_token: str) -> Token:
+        refreshed.append(refresh_token)
+        return Token("new", NOW + 100)
+
+    assert cache.get_token("k", on_missing_token=lambda: pytest.fail("refreshed"), on_expired_token=refresh) == "new"
+    assert refreshed == ["r1"]
+    assert cache.stored("k") == Token("new", NOW + 100, "r1")  # refresh token kept
+
+
+@time_machine.travel(NOW, tick=False)
+def test_get_token_falls_back_when_refresh_gives_nothing(cache: TokenMemoryCache) -> None:
+    cache.store("k", Token("old", NOW - 1, "r1"))
+    assert cache.get_token("k", on_missing_token=lambda: "fresh", on_expired_token=lambda r: None) == "fresh"
+
+
+def test_get_token_single_flight(cache: TokenMemoryCache) -> None:
+    calls = []
+    started = threading.Barrier(20)
+
+    def slow() -> Token:
+        calls.append(1)
+        time.sleep(0.2)
+        return Token("t")
+
+    results: list[str] = []
+
+    def worker() -> None:
+        started.wait()
+        results.append(cache.get_token("k", on_missing_token=slow))
+
+    threads = [threading.Thread(target=worker) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["t"] * 20 and len(calls) == 1
+
+
+def test_get_token_failure_reaches_every_waiter(cache: TokenMemoryCache) -> None:
+    started = threading.Barrier(5)
+    calls = []
+
+    def failing() -> Token:
+        calls.append(1)
+        time.sleep(0.2)
+        raise AuthenticationFailed("no")
+
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        started.wait()
+        try:
+            cache.get_token("k", on_missing_token=failing)
+        except AuthenticationFailed as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(errors) == 5 and len(calls) == 1
+
+
+def test_subclass_as_a_custom_cache(http: ModuleType) -> None:
+    """A custom cache built on TokenMemoryCache is used by the grants."""
+
+    class Recording(TokenMemoryCache):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stores: list[str] = []
+
+        def store(self, key: str, token: Token) -> None:
+            self.stores.append(key)
+            super().store(key, token)
+
+    OAuth2.token_cache = Recording()
+    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret")
+    FakeServer(http).get(auth)
+    FakeServer(http).get(auth)
+    assert OAuth2.token_cache.stores == [auth.cache_key]
+
+
+def test_repr_holds_no_token(cache: TokenMemoryCache) -> None:
+    cache.store("k", Token("secret-token", None, "secret-refresh"))
+    assert "secret" not in repr(cache)
+
+
+# -- the JSON file ------------------------------------------------------------------------
+
+
+def test_file_is_created_with_mode_0600(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "folder" / "tokens.json"
+    cache = JsonTokenFileCache(path)
+    assert not path.exists()  # nothing written before the first token
+    cache.store("k", Token("t", 123.0, "r"))
+    assert json.loads(path.read_text()) == {"k": {"access_token": "t", "expiry": 123.0, "refresh_token": "r"}}
+    if sys.platform != "win32":
+        assert mode(path) == 0o600
+        assert mode(path.parent) == 0o700
+
+
+def test_existing_file_with_loose_permissions_is_tightened(tmp_path: Path) -> None:
+    path = tmp_path / "tokens.json"
+    path.write_text("{}")
+    os.chmod(path, 0o644)
+    JsonTokenFileCache(path).store("k", Token("t"))
+    if sys.platform != "win32":
+        assert mode(path) == 0o600
+
+
+def test_accepts_str_and_path(tmp_path: Path) -> None:
+    JsonTokenFileCache(str(tmp_path / "a.json")).store("k", Token("t"))
+    assert JsonTokenFileCache(tmp_path / "a.json").stored("k") == Token("t")
+    assert repr(JsonTokenFileCache(tmp_path / "a.json")) == f"JsonTokenFileCache({str(tmp_path / 'a.json')!r})"
+
+
+def test_no_temporary_file_is_left_behind(tmp_path: Path) -> None:
+    cache = JsonTokenFileCache(tmp_path / "tokens.json")
+    for i in range(5):
+        cache.store(f"k{i}", Token("t"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tokens.json", "tokens.json.lock"]
+
+
+def test_tokens_survive_a_restart(tmp_path: Path) -> None:
+    JsonTokenFileCache(tmp_path / "tokens.json").store("k", Token("t", None, "r"))
+    assert JsonTokenFileCache(tmp_path / "tokens.json").lookup("k") == Token("t", None, "r")
+
+
+def test_token_stored_by_another_process_is_found(tmp_path: Path) -> None:
+    here, there = JsonTokenFileCache(tmp_path / "t.json"), JsonTokenFileCache(tmp_path / "t.json")
+    assert here.lookup("k") is None
+    there.store("k", Token("from-there"))
+    assert here.lookup("k") == Token("from-there")  # a miss reloads the changed file
+
+
+def test_writes_merge_with_what_another_process_wrote(tmp_path: Path) -> None:
+    here, there = JsonTokenFileCache(tmp_path / "t.json"), JsonTokenFileCache(tmp_path / "t.json")
+    here.store("a", Token("1"))
+    there.store("b", Token("2"))
+    here.store("c", Token("3"))
+    assert set(json.loads((tmp_path / "t.json").read_text())) == {"a", "b", "c"}
+
+
+def test_a_clear_elsewhere_is_seen_within_the_recheck_interval(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(file_cache, "RECHECK_INTERVAL", 0.0)
+    here, there = JsonTokenFileCache(tmp_path / "t.json"), JsonTokenFileCache(tmp_path / "t.json")
+    here.store("k", Token("t"))
+    assert there.lookup("k") == Token("t")
+    here.clear()
+    assert there.lookup("k") is None
+
+
+def test_a_valid_token_is_served_without_touching_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = JsonTokenFileCache(tmp_path / "t.json")
+    cache.store("k", Token("t"))
+    monkeypatch.setattr(file_cache.os, "stat", lambda *a, **k: pytest.fail("no stat on the fast path"))
+    assert cache.lookup("k") == Token("t")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"{not json", b"\xff\xfe", b"[1, 2]", b'"text"', b"null"],
+    ids=["invalid-json", "not-utf8", "list", "string", "null"],
+)
+def test_corrupt_file_is_logged_and_treated_as_empty(
+    tmp_path: Path, content: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "tokens.json"
+    path.write_bytes(content)
+    with caplog.at_level(logging.WARNING, logger="httpx_auth"):
+        cache = JsonTokenFileCache(path)
+        assert cache.lookup("k") is None
+    assert "treated as empty" in caplog.text
+    cache.store("k", Token("t"))  # and the next write replaces it
+    assert json.loads(path.read_text())["k"]["access_token"] == "t"
+
+
+def test_corrupt_file_content_is_never_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "tokens.json"
+    path.write_text('{"k": {"access_token": "leaked-token", "expiry": ')
+    with caplog.at_level(logging.DEBUG, logger="httpx_auth"):
+        JsonTokenFileCache(path)
+    assert caplog.text and "leaked-token" not in caplog.text
+
+
+def test_malformed_entries_are_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "tokens.json"
+    path.write_text(
+        json.dumps(
+            {
+                "good": {"access_token": "t", "expiry": None, "refresh_token": None},
+                "no-token": {"expiry": 1},
+                "bad-expiry": {"access_token": "t", "expiry": "soon"},
+                "bad-refresh": {"access_token": "t", "refresh_token": 3},
+                "bool-expiry": {"access_token": "t", "expiry": True},
+                "not-an-object": ["t", 1, None],
+            }
+        )
+    )
+    with caplog.at_level(logging.WARNING, logger="httpx_auth"):
+        cache = JsonTokenFileCache(path)
+    assert cache.stored("good") == Token("t")
+    assert all(cache.stored(key) is None for key in ("no-token", "bad-expiry", "bad-refresh", "bool-expiry", "not-an-object"))
+    assert caplog.text.count("malformed entry") == 5
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root reads any file; POSIX permissions")
+def test_unreadable_file_is_logged_and_treated_as_empty(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "tokens.json"
+    path.write_text("{}")
+    os.chmod(path, 0)
+    with caplog.at_level(logging.WARNING, logger="httpx_auth"):
+        assert JsonTokenFileCache(path).lookup("k") is None
+    assert "unreadable" in caplog.text
+
+
+def test_path_that_is_a_folder_is_logged_not_raised(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="httpx_auth"):
+        cache = JsonTokenFileCache(tmp_path)
+        cache.store("k", Token("t"))
+    assert cache.lookup("k") == Token("t")  # kept in memory
+    assert "unreadable" in caplog.text and "Could not write" in caplog.text
+
+
+def test_write_failure_keeps_the_token_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    cache = JsonTokenFileCache(tmp_path / "t.json")
+
+    def no_space(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(file_cache.tempfile, "mkstemp", no_space)
+    with caplog.at_level(logging.WARNING, logger="httpx_auth"):
+        cache.store("k", Token("secret-token"))
+    assert cache.lookup("k") == Token("secret-token")
+    assert "Could not write" in caplog.text and "secret-token" not in caplog.text
+
+
+def test_failed_replace_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = JsonTokenFileCache(tmp_path / "t.json")
+    cache.store("a", Token("1"))
+
+    def broken_replace(*args: Any) -> None:
+        raise OSError("replace failed")
+
+    monkeypatch.setattr(file_cache.os, "replace", broken_replace)
+    cache.store("b", Token("2"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.json", "t.json.lock"]
+    assert set(json.loads((tmp_path / "t.json").read_text())) == {"a"}  # the old file is intact
+
+
+def test_grants_use_the_file_cache(http: ModuleType, tmp_path: Path) -> None:
+    OAuth2.token_cache = JsonTokenFileCache(tmp_path / "t.json")
+    server = FakeServer(http)
+    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret")
+    server.get(auth)
+    OAuth2.token_cache = JsonTokenFileCache(tmp_path / "t.json")  # as if the program restarted
+    assert server.get(auth).json()["authorization"] == "Bearer token-1"
+    assert len(server.token_requests) == 1
+    assert "secret" not in (tmp_path / "t.json").read_text().replace("token", "")
+
+
+def test_eight_processes_writing_one_file(tmp_path: Path) -> None:
+    path = tmp_path / "shared.json"
+    context = multiprocessing.get_context("spawn")
+    per_worker = 25
+    start, results = context.Barrier(8), context.Queue()
+    workers = [
+        context.Process(target=store_tokens, args=(str(path), worker, per_worker, start, results)) for worker in range(8)
+    ]
+    for process in workers:
+        process.start()
+    reports = dict(results.get(timeout=120) for _ in workers)
+    for process in workers:
+        process.join(30)
+        assert process.exitcode == 0
+    assert reports == {worker: [] for worker in range(8)}
+    data = json.loads(path.read_text())
+    assert set(data) == {f"worker{w}-{i}" for w in range(8) for i in range(per_worker)}  # no token lost
+    assert data["worker3-7"] == {"access_token": "token-3-7", "expiry": None, "refresh_token": "refresh-3-7"}
+    if sys.platform != "win32":
+        assert mode(path) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.json", "shared.json.lock"]
