@@ -62,6 +62,7 @@ class FakeServer:
         self.http = http
         self.answer = answer or (lambda n, _: http.Response(200, json={"access_token": f"token-{n}", "expires_in": 3600}))
         self.token_requests: list[TokenRequest] = []
+        self.token_attempts = 0  # token requests received, answered or not
         self.api_requests: list[Any] = []
         self._lock = threading.Lock()
         self.token_started = threading.Event()
@@ -81,6 +82,8 @@ class FakeServer:
 
     def handler(self, request: Any) -> Any:
         if str(request.url).startswith(TOKEN_URL.rsplit("/", 1)[0] + "/"):
+            with self._lock:
+                self.token_attempts += 1
             self.token_started.set()
             self.release.wait(30)
             return self._token(request)
@@ -88,6 +91,8 @@ class FakeServer:
 
     async def async_handler(self, request: Any) -> Any:
         if str(request.url).startswith(TOKEN_URL.rsplit("/", 1)[0] + "/"):
+            with self._lock:
+                self.token_attempts += 1
             self.token_started.set()
             if self.async_gate is not None:
                 await self.async_gate.wait()

@@ -48,10 +48,15 @@ from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import HttpxAuthException, InvalidParameter
 from httpx_auth._oauth2 import engine
 from httpx_auth._oauth2.cache import TokenMemoryCache
+from httpx_auth._oauth2.display import DisplaySettings
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint, relay
 
 log = logging.getLogger("httpx_auth")
+
+# A request waiting for another's token request takes over after ``timeout`` plus this
+# many seconds without an outcome (a leader that vanished without resolving its flight).
+PATIENCE_MARGIN = 30.0
 
 
 class OAuth2:
@@ -63,6 +68,7 @@ class OAuth2:
     """
 
     token_cache: TokenMemoryCache = TokenMemoryCache()
+    display: DisplaySettings = DisplaySettings()
 
 
 def make_cache_key(
@@ -217,7 +223,7 @@ class GrantAuth(AuthBase):
 
         return (
             yield from engine.acquire(
-                cache, key, cached, partial(self._obtain, request, cache), patience=self.timeout + 30.0
+                cache, key, cached, partial(self._obtain, request, cache), patience=self.timeout + PATIENCE_MARGIN
             )
         )
 
