@@ -39,8 +39,6 @@ class S3Target:
     secret_key: str = field(repr=False)
     region: str = REGION
     session: SessionCredentials | None = None
-    # Object keys that the server's own verifier handles like AWS (see test_aws_s3.py).
-    exotic_keys_verified: bool = True
 
     @property
     def bucket_url(self) -> str:
@@ -153,7 +151,6 @@ def moto_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Target]:
             key["AccessKeyId"],
             key["SecretAccessKey"],
             session=SessionCredentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]),
-            exotic_keys_verified=False,
         )
     finally:
         server.stop()
