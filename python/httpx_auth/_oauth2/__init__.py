@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from httpx_auth._oauth2.authorization_code import (
+    OAuth2AuthorizationCode,
+    OktaAuthorizationCode,
+    WakaTimeAuthorizationCode,
+)
+from httpx_auth._oauth2.authorization_code_pkce import OAuth2AuthorizationCodePKCE, OktaAuthorizationCodePKCE
 from httpx_auth._oauth2.cache import TokenMemoryCache
+from httpx_auth._oauth2.display import DisplaySettings
 from httpx_auth._oauth2.client_credentials import OAuth2ClientCredentials, OktaClientCredentials
 from httpx_auth._oauth2.file_cache import JsonTokenFileCache
 from httpx_auth._oauth2.grant import OAuth2, GrantAuth, make_cache_key, scope_text
+from httpx_auth._oauth2.implicit import (
+    AzureActiveDirectoryImplicit,
+    AzureActiveDirectoryImplicitIdToken,
+    OAuth2Implicit,
+    OktaImplicit,
+    OktaImplicitIdToken,
+)
 from httpx_auth._oauth2.resource_owner_password import (
     OAuth2ResourceOwnerPasswordCredentials,
     OktaResourceOwnerPasswordCredentials,
@@ -15,6 +29,17 @@ from httpx_auth._oauth2.token_endpoint import TokenEndpoint, build_request
 from httpx_auth._oauth2.token_response import token_from_fields, token_from_response
 
 __all__ = [
+    "AzureActiveDirectoryImplicit",
+    "AzureActiveDirectoryImplicitIdToken",
+    "DisplaySettings",
+    "OAuth2AuthorizationCode",
+    "OAuth2AuthorizationCodePKCE",
+    "OAuth2Implicit",
+    "OktaAuthorizationCode",
+    "OktaAuthorizationCodePKCE",
+    "OktaImplicit",
+    "OktaImplicitIdToken",
+    "WakaTimeAuthorizationCode",
     "GrantAuth",
     "JsonTokenFileCache",
     "OAuth2",
