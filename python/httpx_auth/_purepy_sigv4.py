@@ -1,0 +1,426 @@
+"""AWS Signature Version 4 in pure Python: the twin of ``rust/sigv4*.rs`` and
+``rust/signing_key.rs``, function for function and byte for byte.
+
+Headers travel as httpx stores them: ``(name, lowercase name, value)`` byte triples;
+the lowercase name (second item) and the value (third) are what is signed. The
+signing time is an argument: nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from operator import itemgetter
+from urllib.parse import quote, quote_from_bytes
+
+__all__ = [
+    "sigv4_amz_date",
+    "sigv4_canonical_request",
+    "sigv4_presign",
+    "sigv4_presign_keys",
+    "sigv4_sign_headers",
+    "sigv4_signature",
+    "sigv4_signing_key",
+    "sigv4_string_to_sign",
+]
+
+_ALGORITHM = "AWS4-HMAC-SHA256"
+_MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
+_MAX_EXPIRES_IN = 7 * 24 * 3600
+
+Header = tuple[bytes, bytes, bytes]
+_Pair = tuple[bytes, bytes]
+
+# The headers a header signature sets, replacing any the request already has.
+_DATE = (b"X-Amz-Date", b"x-amz-date")
+_CONTENT = (b"X-Amz-Content-SHA256", b"x-amz-content-sha256")
+_TOKEN = (b"X-Amz-Security-Token", b"x-amz-security-token")
+_AUTHORIZATION = (b"Authorization", b"authorization")
+_REPLACED = frozenset(lower for _, lower in (_DATE, _CONTENT, _TOKEN, _AUTHORIZATION))
+
+_PRESIGN_PARAMETERS = frozenset(
+    [
+        b"X-Amz-Algorithm",
+        b"X-Amz-Credential",
+        b"X-Amz-Date",
+        b"X-Amz-Expires",
+        b"X-Amz-Security-Token",
+        b"X-Amz-SignedHeaders",
+        b"X-Amz-Signature",
+    ]
+)
+
+_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ESCAPES = [b"%%%02X" % byte for byte in range(256)]
+_CLEAN = re.compile(rb"[A-Za-z0-9\-._~]*")
+_CLEAN_PATH = re.compile(rb"[A-Za-z0-9\-._~/]*")
+_TO_FIX = re.compile(rb"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~]")
+_TO_FIX_PATH = re.compile(rb"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~/]")
+
+
+# --- encoding -------------------------------------------------------------------
+
+
+def _fix(match: re.Match[bytes]) -> bytes:
+    pair = match.group(1)
+    if pair is None:
+        return _ESCAPES[match.group()[0]]
+    byte = int(pair, 16)
+    return bytes((byte,)) if byte in _UNRESERVED else b"%" + pair.upper()
+
+
+def _normalize_encoding(data: bytes, keep_slash: bool) -> bytes:
+    """Text sent percent-encoded, in SigV4's encoding without a change of meaning:
+    escapes of unreserved characters decoded, other escapes in uppercase hex, bytes
+    that need it escaped (a ``%`` that starts no escape too)."""
+    if keep_slash:
+        return data if _CLEAN_PATH.fullmatch(data) else _TO_FIX_PATH.sub(_fix, data)
+    return data if _CLEAN.fullmatch(data) else _TO_FIX.sub(_fix, data)
+
+
+def _normalize_path(path: bytes) -> bytes:
+    """Remove dot segments and empty segments, keeping a trailing slash."""
+    segments: list[bytes] = []
+    last = b""
+    for segment in path.split(b"/"):
+        if segment == b"..":
+            if segments:
+                segments.pop()
+        elif segment and segment != b".":
+            segments.append(segment)
+        last = segment
+    out = b"/" + b"/".join(segments)
+    if segments and last in (b"", b".", b".."):
+        out += b"/"
+    return out
+
+
+def _canonical_uri(path: bytes, s3: bool) -> bytes:
+    if s3:
+        encoded = _normalize_encoding(path, True)
+        return encoded if path.startswith(b"/") else b"/" + encoded
+    return quote_from_bytes(_normalize_path(path), safe="/").encode("ascii")
+
+
+def _query_pairs(query: bytes) -> list[_Pair]:
+    pairs = []
+    for piece in query.split(b"&"):
+        if piece:
+            name, _, value = piece.partition(b"=")
+            pairs.append((_normalize_encoding(name, False), _normalize_encoding(value, False)))
+    return pairs
+
+
+def _join_pairs(pairs: Iterable[_Pair]) -> bytes:
+    return b"&".join([name + b"=" + value for name, value in pairs])
+
+
+# --- which headers are signed ---------------------------------------------------
+
+_Selects = Callable[[bytes], bool]
+
+
+@lru_cache(maxsize=64)
+def _selection(include: tuple[str, ...]) -> _Selects:
+    everything = False
+    exact: set[bytes] = set()
+    prefixes: list[bytes] = []
+    left_out: set[bytes] = set()
+    left_out_prefixes: list[bytes] = []
+    for pattern in include:
+        excluded = pattern.startswith("!")
+        text = (pattern[1:] if excluded else pattern).encode("utf-8").lower()
+        if not excluded and text == b"*":
+            everything = True
+        elif text.endswith(b"*"):
+            (left_out_prefixes if excluded else prefixes).append(text[:-1])
+        else:
+            (left_out if excluded else exact).add(text)
+    starts = tuple(prefixes)
+    starts_out = tuple(left_out_prefixes)
+
+    def selects(name: bytes) -> bool:
+        return (
+            name != b"authorization"
+            and (everything or name in exact or name.startswith(starts))
+            and not (name in left_out or name.startswith(starts_out))
+        )
+
+    return selects
+
+
+def _selects(include: Sequence[str]) -> _Selects:
+    return _selection(include if isinstance(include, tuple) else tuple(include))
+
+
+def _canonical_headers(headers: Iterable[_Pair], selects: _Selects) -> tuple[bytes, bytes]:
+    """The canonical headers block and the signed headers list."""
+    chosen = [(name.lower(), value) for name, value in headers]
+    chosen = [item for item in chosen if selects(item[0])]
+    chosen.sort(key=itemgetter(0))  # stable: repeated headers keep their order
+    lines: list[bytes] = []
+    names: list[bytes] = []
+    for name, value in chosen:
+        value = b" ".join(value.split())
+        if names and names[-1] == name:
+            lines[-1] += b"," + value
+        else:
+            names.append(name)
+            lines.append(name + b":" + value)
+    block = b"".join([line + b"\n" for line in lines])
+    return block, b";".join(names)
+
+
+def _canonical_request(
+    method: str,
+    target: bytes,
+    headers: Iterable[_Pair],
+    selects: _Selects,
+    payload_hash: str,
+    s3: bool,
+    extra_query: Sequence[_Pair] = (),
+) -> tuple[bytes, bytes]:
+    path, _, query = target.partition(b"?")
+    pairs = _query_pairs(query) if query else []
+    pairs.extend(extra_query)
+    pairs.sort()
+    block, signed = _canonical_headers(headers, selects)
+    canonical = b"\n".join(
+        [
+            method.encode("utf-8"),
+            _canonical_uri(path, s3),
+            _join_pairs(pairs),
+            block,
+            signed,
+            payload_hash.encode("utf-8"),
+        ]
+    )
+    return canonical, signed
+
+
+# --- signing --------------------------------------------------------------------
+
+_last_date: tuple[int, str] = (-1, "")
+
+
+def sigv4_amz_date(timestamp: int) -> str:
+    """``YYYYMMDDTHHMMSSZ`` for ``timestamp`` seconds since the epoch (UTC)."""
+    global _last_date
+    if _last_date[0] == timestamp:
+        return _last_date[1]
+    if not 0 <= timestamp <= _MAX_TIMESTAMP:
+        raise ValueError(f"timestamp {timestamp} is outside 1970-01-01..9999-12-31")
+    text = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(timestamp))
+    _last_date = (timestamp, text)
+    return text
+
+
+@lru_cache(maxsize=16)
+def sigv4_signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
+    """The signing key for ``date`` (``YYYYMMDD``), region and service (cached)."""
+    key = hmac.digest(("AWS4" + secret_key).encode("utf-8"), date.encode("utf-8"), "sha256")
+    key = hmac.digest(key, region.encode("utf-8"), "sha256")
+    key = hmac.digest(key, service.encode("utf-8"), "sha256")
+    return hmac.digest(key, b"aws4_request", "sha256")
+
+
+def sigv4_canonical_request(
+    method: str,
+    target: bytes,
+    headers: Sequence[Header],
+    include: Sequence[str],
+    payload_hash: str,
+    s3: bool,
+) -> tuple[bytes, str]:
+    """The canonical request and its signed headers list.
+
+    ``target`` is the path and query as sent; ``include`` the header patterns to sign
+    (names, ``prefix*``, ``*``, ``!pattern``); ``s3`` selects S3's path rules.
+    """
+    canonical, signed = _canonical_request(
+        method, target, [(h[1], h[2]) for h in headers], _selects(include), payload_hash, s3
+    )
+    return canonical, signed.decode("utf-8", "replace")
+
+
+def sigv4_string_to_sign(amz_date: str, scope: str, canonical_request: bytes) -> str:
+    """``AWS4-HMAC-SHA256``, the date, the scope and the canonical request's hash."""
+    digest = hashlib.sha256(canonical_request).hexdigest()
+    return f"{_ALGORITHM}\n{amz_date}\n{scope}\n{digest}"
+
+
+def sigv4_signature(signing_key: bytes, string_to_sign: str) -> str:
+    """Hex HMAC-SHA256 of the string to sign under the signing key."""
+    return hmac.digest(signing_key, string_to_sign.encode("utf-8"), "sha256").hex()
+
+
+def _sign(secret_key: str, amz_date: str, scope: str, canonical: bytes, region: str, service: str) -> str:
+    key = sigv4_signing_key(secret_key, amz_date[:8], region, service)
+    return sigv4_signature(key, sigv4_string_to_sign(amz_date, scope, canonical))
+
+
+def sigv4_sign_headers(
+    method: str,
+    target: bytes,
+    headers: Sequence[Header],
+    include: Sequence[str],
+    payload_hash: str,
+    content_sha256: bool,
+    access_id: str,
+    secret_key: str,
+    security_token: str | None,
+    region: str,
+    service: str,
+    timestamp: int,
+    s3: bool,
+) -> list[Header]:
+    """The request's headers once signed: those it had (minus any the signature
+    replaces) then ``X-Amz-Date``, ``X-Amz-Content-SHA256`` (if ``content_sha256``),
+    ``X-Amz-Security-Token`` (if a token) and ``Authorization``. The headers added are
+    always signed, the request's own when ``include`` selects them."""
+    amz_date = sigv4_amz_date(timestamp)
+    added: list[Header] = [(*_DATE, amz_date.encode("ascii"))]
+    if content_sha256:
+        added.append((*_CONTENT, payload_hash.encode("utf-8")))
+    if security_token is not None:
+        added.append((*_TOKEN, security_token.encode("utf-8")))
+    kept = [header for header in headers if header[1].lower() not in _REPLACED]
+    selection = _selects(include)
+    canonical, signed = _canonical_request(
+        method,
+        target,
+        [(h[1], h[2]) for h in kept] + [(h[1], h[2]) for h in added],
+        lambda name: name in _REPLACED or selection(name),
+        payload_hash,
+        s3,
+    )
+    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
+    signature = _sign(secret_key, amz_date, scope, canonical, region, service)
+    authorization = (
+        f"{_ALGORITHM} Credential={access_id}/{scope}, "
+        f"SignedHeaders={signed.decode('utf-8', 'replace')}, Signature={signature}"
+    )
+    added.append((*_AUTHORIZATION, authorization.encode("utf-8")))
+    return kept + added
+
+
+def _check_expiry(expires_in: int) -> None:
+    if not 1 <= expires_in <= _MAX_EXPIRES_IN:
+        raise ValueError(f"expires_in {expires_in} must be between 1 and {_MAX_EXPIRES_IN} seconds")
+
+
+def _query_without_presign_parameters(query: bytes) -> bytes:
+    return b"&".join(
+        [p for p in query.split(b"&") if p and p.partition(b"=")[0] not in _PRESIGN_PARAMETERS]
+    )
+
+
+def _presign_pairs(
+    access_id: str, security_token: str | None, amz_date: str, scope: str, expires_in: int, signed: bytes
+) -> list[_Pair]:
+    pairs = [
+        (b"X-Amz-Algorithm", _ALGORITHM.encode("ascii")),
+        (b"X-Amz-Credential", quote(f"{access_id}/{scope}", safe="").encode("ascii")),
+        (b"X-Amz-Date", amz_date.encode("ascii")),
+        (b"X-Amz-Expires", str(expires_in).encode("ascii")),
+    ]
+    if security_token is not None:
+        pairs.append((b"X-Amz-Security-Token", quote(security_token, safe="").encode("ascii")))
+    pairs.append((b"X-Amz-SignedHeaders", quote_from_bytes(signed, safe="").encode("ascii")))
+    return pairs
+
+
+def sigv4_presign(
+    method: str,
+    target: bytes,
+    headers: Sequence[Header],
+    include: Sequence[str],
+    payload_hash: str,
+    access_id: str,
+    secret_key: str,
+    security_token: str | None,
+    region: str,
+    service: str,
+    timestamp: int,
+    expires_in: int,
+    s3: bool,
+) -> bytes:
+    """The presigned target: the path, the query as sent (minus any ``X-Amz-*``
+    presign parameter, which are replaced), the ``X-Amz-*`` parameters and the
+    signature. The headers ``include`` selects are signed."""
+    _check_expiry(expires_in)
+    amz_date = sigv4_amz_date(timestamp)
+    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
+    path, _, query = target.partition(b"?")
+    query = _query_without_presign_parameters(query)
+    selection = _selects(include)
+    pairs = [(h[1], h[2]) for h in headers]
+    _, signed = _canonical_headers(pairs, selection)
+    presign_pairs = _presign_pairs(access_id, security_token, amz_date, scope, expires_in, signed)
+    unsigned = path + b"?" + query
+    canonical, _ = _canonical_request(
+        method, unsigned, pairs, selection, payload_hash, s3, presign_pairs
+    )
+    signature = _sign(secret_key, amz_date, scope, canonical, region, service)
+    return (
+        unsigned
+        + (b"&" if query else b"")
+        + _join_pairs(presign_pairs)
+        + b"&X-Amz-Signature="
+        + signature.encode("ascii")
+    )
+
+
+def sigv4_presign_keys(
+    method: str,
+    origin: str,
+    host: str,
+    base_path: bytes,
+    base_query: bytes,
+    keys: Sequence[str],
+    payload_hash: str,
+    access_id: str,
+    secret_key: str,
+    security_token: str | None,
+    region: str,
+    service: str,
+    timestamp: int,
+    expires_in: int,
+    s3: bool,
+) -> list[str]:
+    """One presigned URL per object key: ``origin`` + ``base_path`` + the key
+    percent-encoded (``/`` kept) + ``base_query`` and the ``X-Amz-*`` parameters,
+    each signing the ``host`` header only."""
+    _check_expiry(expires_in)
+    amz_date = sigv4_amz_date(timestamp)
+    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
+    base_query = _query_without_presign_parameters(base_query)
+    presign_pairs = _presign_pairs(access_id, security_token, amz_date, scope, expires_in, b"host")
+    pairs = _query_pairs(base_query) + presign_pairs
+    pairs.sort()
+    block, signed = _canonical_headers([(b"host", host.encode("utf-8"))], lambda _: True)
+    tail = b"\n" + _join_pairs(pairs) + b"\n" + block + b"\n" + signed + b"\n" + payload_hash.encode("utf-8")
+    url_query = (
+        base_query + (b"&" if base_query else b"") + _join_pairs(presign_pairs) + b"&X-Amz-Signature="
+    ).decode("utf-8", "replace")
+    key = sigv4_signing_key(secret_key, amz_date[:8], region, service)
+    head = f"{_ALGORITHM}\n{amz_date}\n{scope}\n"
+    if not base_path.endswith(b"/"):
+        base_path += b"/"
+    prefix = origin + base_path.decode("utf-8", "replace")
+    method_line = method.encode("utf-8") + b"\n"
+    sha256 = hashlib.sha256
+    digest = hmac.digest
+    urls = []
+    for object_key in keys:
+        encoded = quote(object_key, safe="/")
+        path = base_path + encoded.encode("ascii")
+        canonical = method_line + _canonical_uri(path, s3) + tail
+        string_to_sign = head + sha256(canonical).hexdigest()
+        signature = digest(key, string_to_sign.encode("ascii"), "sha256").hex()
+        urls.append(f"{prefix}{encoded}?{url_query}{signature}")
+    return urls
