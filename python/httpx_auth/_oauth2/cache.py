@@ -40,6 +40,8 @@ class TokenMemoryCache:
     def lookup(self, key: str, *, early_expiry: float = 30.0) -> Token | None:
         """The token stored for ``key`` if it stays valid for ``early_expiry`` seconds."""
         token = self._tokens.get(key)
+        if token is not None and (token.expiry is None or time.time() + early_expiry < token.expiry):
+            return token  # the hot path: Token.expires_within, inlined
         if token is None or token.expires_within(early_expiry):
             if not self._tokens_changed_elsewhere():
                 return None
