@@ -93,7 +93,7 @@ class TokenMemoryCache:
             if previous is not None and previous.refresh_token and on_expired_token is not None:
                 refreshed = on_expired_token(previous.refresh_token)
                 if refreshed is not None:
-                    token = _with_refresh_token(_as_token(refreshed), previous.refresh_token)
+                    token = _as_token(refreshed).keeping(previous.refresh_token)
             if token is None:
                 if on_missing_token is None:
                     raise AuthenticationFailed("No valid token is cached for this key.")
@@ -122,13 +122,6 @@ class TokenMemoryCache:
         """Apply ``change`` to the tokens (a persistent cache re-reads and writes them)."""
         with self._lock:
             change(self._tokens)
-
-
-def _with_refresh_token(token: Token, previous: str) -> Token:
-    # RFC 6749 §6: without a new refresh token in the answer, the old one stays good.
-    if token.refresh_token:
-        return token
-    return Token(token.access_token, token.expiry, previous)
 
 
 def _prune(tokens: dict[str, Token]) -> None:

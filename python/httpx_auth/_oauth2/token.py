@@ -33,6 +33,11 @@ class Token:
             return False
         return (time.time() if now is None else now) + seconds >= self.expiry
 
+    def keeping(self, refresh_token: str) -> Token:
+        """This token answered a refresh with ``refresh_token``: without a new refresh
+        token in the answer, the old one stays good (RFC 6749 §6)."""
+        return self if self.refresh_token else Token(self.access_token, self.expiry, refresh_token)
+
 
 def expiry_from_expires_in(value: Any, now: float | None = None) -> float:
     """The expiry of a token given ``expires_in`` (a number or a numeric string).

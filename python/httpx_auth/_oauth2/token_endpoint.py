@@ -143,7 +143,7 @@ class TokenEndpoint:
         if scope:
             data["scope"] = scope
         token = yield from self.request_token(origin, data, token_field_name, expiry_from_token=expiry_from_token)
-        return token if token.refresh_token else Token(token.access_token, token.expiry, refresh_token)
+        return token.keeping(refresh_token)
 
 
 def apply_auth(auth: Any, request: Any) -> Generator[Any, Any, Any]:
