@@ -67,6 +67,13 @@ mod bindings {
             .collect()
     }
 
+    fn path_rules(normalize: bool, double_encode: bool) -> crate::sigv4_canon::PathRules {
+        crate::sigv4_canon::PathRules {
+            normalize,
+            double_encode,
+        }
+    }
+
     fn sigv4_error(error: crate::sigv4::Error) -> PyErr {
         PyValueError::new_err(error.to_string())
     }
@@ -122,6 +129,7 @@ mod bindings {
     }
 
     #[pyfunction]
+    #[allow(clippy::too_many_arguments)]
     fn sigv4_canonical_request<'py>(
         py: Python<'py>,
         method: &str,
@@ -129,7 +137,8 @@ mod bindings {
         headers: Vec<Bound<'py, PyTuple>>,
         include: Vec<PyBackedStr>,
         payload_hash: &str,
-        s3: bool,
+        normalize_path: bool,
+        double_encode: bool,
     ) -> PyResult<(Bound<'py, PyBytes>, String)> {
         let headers = triples(headers)?;
         let selection = crate::sigv4_canon::Selection::parse(&include);
@@ -139,7 +148,7 @@ mod bindings {
             pairs(&headers),
             |name| selection.selects(name),
             payload_hash,
-            s3,
+            path_rules(normalize_path, double_encode),
             &[],
         );
         Ok((
@@ -174,7 +183,8 @@ mod bindings {
         region: &str,
         service: &str,
         timestamp: i64,
-        s3: bool,
+        normalize_path: bool,
+        double_encode: bool,
     ) -> PyResult<Bound<'py, PyList>> {
         use crate::sigv4::{sign_headers, AddedHeaders, Request, Signer};
         let headers = triples(headers)?;
@@ -190,7 +200,7 @@ mod bindings {
             security_token,
             region,
             service,
-            s3,
+            path: path_rules(normalize_path, double_encode),
         };
         let selection = crate::sigv4_canon::Selection::parse(&include);
         let added = sign_headers(
@@ -234,7 +244,8 @@ mod bindings {
         service: &str,
         timestamp: i64,
         expires_in: i64,
-        s3: bool,
+        normalize_path: bool,
+        double_encode: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
         use crate::sigv4::{presign, Request, Signer};
         let headers = triples(headers)?;
@@ -250,7 +261,7 @@ mod bindings {
             security_token,
             region,
             service,
-            s3,
+            path: path_rules(normalize_path, double_encode),
         };
         let selection = crate::sigv4_canon::Selection::parse(&include);
         let target = presign(
@@ -286,7 +297,8 @@ mod bindings {
         service: &str,
         timestamp: i64,
         expires_in: i64,
-        s3: bool,
+        normalize_path: bool,
+        double_encode: bool,
     ) -> PyResult<Vec<String>> {
         use crate::sigv4::{presign_keys, KeyBase, Signer};
         let base = KeyBase {
@@ -302,7 +314,7 @@ mod bindings {
             security_token,
             region,
             service,
-            s3,
+            path: path_rules(normalize_path, double_encode),
         };
         let keys: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
         let run = || presign_keys(&base, &keys, payload_hash, &signer, timestamp, expires_in);

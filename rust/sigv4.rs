@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::signing_key::{self, HmacSha256};
 use crate::sigv4_canon::{
     canonical_headers, canonical_query, canonical_uri, query_pairs, split_target, uri_encode, Pair,
-    Selection,
+    PathRules, Selection,
 };
 
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
@@ -54,8 +54,8 @@ pub struct Signer<'a> {
     pub security_token: Option<&'a str>,
     pub region: &'a str,
     pub service: &'a str,
-    /// S3's path rules (encoded once, never normalised) instead of every other service's.
-    pub s3: bool,
+    /// How the path is canonicalised (S3's rules or every other service's).
+    pub path: PathRules,
 }
 
 /// A request as sent: method, target (`path?query`) and headers (name, value).
@@ -134,14 +134,14 @@ pub fn canonical_request<'a>(
     headers: impl IntoIterator<Item = (&'a [u8], &'a [u8])>,
     selects: impl Fn(&[u8]) -> bool,
     payload_hash: &str,
-    s3: bool,
+    path_rules: PathRules,
     extra_query: &[Pair],
 ) -> (Vec<u8>, Vec<u8>) {
     let (path, query) = split_target(target);
     let mut out = Vec::with_capacity(256 + target.len());
     out.extend_from_slice(method.as_bytes());
     out.push(b'\n');
-    canonical_uri(path, s3, &mut out);
+    canonical_uri(path, path_rules, &mut out);
     out.push(b'\n');
     let mut pairs = query_pairs(query);
     pairs.extend_from_slice(extra_query);
@@ -233,7 +233,7 @@ pub fn sign_headers(
         kept.chain(ours),
         |name| selection.selects(name) || AddedHeaders::replaces(name),
         payload_hash,
-        signer.s3,
+        signer.path,
         &[],
     );
     let scope = scope(date, signer.region, signer.service);
@@ -379,7 +379,7 @@ pub fn presign(
         request.headers.iter().copied(),
         |name| selection.selects(name),
         payload_hash,
-        signer.s3,
+        signer.path,
         &pairs,
     );
     let (_, mac) = signing_key::cached(signer.secret_key, date, signer.region, signer.service);
@@ -453,7 +453,7 @@ pub fn presign_keys<S: AsRef<str>>(
         creq.clear();
         creq.extend_from_slice(base.method.as_bytes());
         creq.push(b'\n');
-        canonical_uri(&path, signer.s3, &mut creq);
+        canonical_uri(&path, signer.path, &mut creq);
         creq.extend_from_slice(&tail);
         let mut mac = mac.clone();
         mac.update(sts_head.as_bytes());
@@ -483,13 +483,18 @@ mod tests {
     const SUITE_TIME: i64 = 1_440_938_160; // 2015-08-30T12:36:00Z
 
     fn signer(s3: bool) -> Signer<'static> {
+        let path = if s3 {
+            PathRules::S3
+        } else {
+            PathRules::SERVICE
+        };
         Signer {
             access_id: ACCESS_ID,
             secret_key: SECRET,
             security_token: None,
             region: "us-east-1",
             service: "service",
-            s3,
+            path,
         }
     }
 

@@ -111,15 +111,45 @@ pub fn normalize_path(path: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The canonical URI of the path as sent (`s3`: S3's rules, else every other service's).
-pub fn canonical_uri(path: &[u8], s3: bool, out: &mut Vec<u8>) {
-    if s3 {
-        if path.first() != Some(&b'/') {
-            out.push(b'/');
-        }
-        normalize_encoding(path, true, out);
+/// How a path becomes a canonical URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathRules {
+    /// Remove dot segments and empty segments first.
+    pub normalize: bool,
+    /// Percent-encode the path as sent again (a `%` becomes `%25`); otherwise encode
+    /// it once, keeping the escapes it has.
+    pub double_encode: bool,
+}
+
+impl PathRules {
+    /// S3: never normalised, encoded once.
+    pub const S3: PathRules = PathRules {
+        normalize: false,
+        double_encode: false,
+    };
+    /// Every other AWS service: normalised, encoded a second time.
+    pub const SERVICE: PathRules = PathRules {
+        normalize: true,
+        double_encode: true,
+    };
+}
+
+/// The canonical URI of the path as sent.
+pub fn canonical_uri(path: &[u8], rules: PathRules, out: &mut Vec<u8>) {
+    let normalized;
+    let path = if rules.normalize {
+        normalized = normalize_path(path);
+        normalized.as_slice()
     } else {
-        uri_encode(&normalize_path(path), true, out);
+        path
+    };
+    if path.first() != Some(&b'/') {
+        out.push(b'/');
+    }
+    if rules.double_encode {
+        uri_encode(path, true, out);
+    } else {
+        normalize_encoding(path, true, out);
     }
 }
 
@@ -335,12 +365,23 @@ mod tests {
 
     #[test]
     fn canonical_uri_double_encodes_except_for_s3() {
-        let c = |s: &[u8], s3| encoded(|o| canonical_uri(s, s3, o));
-        assert_eq!(c(b"/arn%3Aaws/x", false), "/arn%253Aaws/x");
-        assert_eq!(c(b"/arn%3Aaws/x", true), "/arn%3Aaws/x");
-        assert_eq!(c(b"/a//b/../c", true), "/a//b/../c");
-        assert_eq!(c(b"", true), "/");
-        assert_eq!(c(b"key", true), "/key");
+        let c = |s: &[u8], rules| encoded(|o| canonical_uri(s, rules, o));
+        assert_eq!(c(b"/arn%3Aaws/x", PathRules::SERVICE), "/arn%253Aaws/x");
+        assert_eq!(c(b"/arn%3Aaws/x", PathRules::S3), "/arn%3Aaws/x");
+        assert_eq!(c(b"/a//b/../c", PathRules::S3), "/a//b/../c");
+        assert_eq!(c(b"/a//b/../c", PathRules::SERVICE), "/a/c");
+        assert_eq!(c(b"", PathRules::S3), "/");
+        assert_eq!(c(b"key", PathRules::S3), "/key");
+        let once = PathRules {
+            normalize: true,
+            double_encode: false,
+        };
+        assert_eq!(c(b"/./a%20b//", once), "/a%20b/");
+        let again = PathRules {
+            normalize: false,
+            double_encode: true,
+        };
+        assert_eq!(c(b"/./a%20b//", again), "/./a%2520b//");
     }
 
     #[test]

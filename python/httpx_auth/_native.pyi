@@ -16,7 +16,8 @@ def sigv4_canonical_request(
     headers: Sequence[tuple[bytes, bytes, bytes]],
     include: Sequence[str],
     payload_hash: str,
-    s3: bool,
+    normalize_path: bool,
+    double_encode: bool,
 ) -> tuple[bytes, str]: ...
 def sigv4_string_to_sign(amz_date: str, scope: str, canonical_request: bytes) -> str: ...
 def sigv4_signature(signing_key: bytes, string_to_sign: str) -> str: ...
@@ -33,7 +34,8 @@ def sigv4_sign_headers(
     region: str,
     service: str,
     timestamp: int,
-    s3: bool,
+    normalize_path: bool,
+    double_encode: bool,
 ) -> list[tuple[bytes, bytes, bytes]]: ...
 def sigv4_presign(
     method: str,
@@ -48,7 +50,8 @@ def sigv4_presign(
     service: str,
     timestamp: int,
     expires_in: int,
-    s3: bool,
+    normalize_path: bool,
+    double_encode: bool,
 ) -> bytes: ...
 def sigv4_presign_keys(
     method: str,
@@ -65,5 +68,6 @@ def sigv4_presign_keys(
     service: str,
     timestamp: int,
     expires_in: int,
-    s3: bool,
+    normalize_path: bool,
+    double_encode: bool,
 ) -> list[str]: ...

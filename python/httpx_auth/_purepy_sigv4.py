@@ -99,11 +99,14 @@ def _normalize_path(path: bytes) -> bytes:
     return out
 
 
-def _canonical_uri(path: bytes, s3: bool) -> bytes:
-    if s3:
-        encoded = _normalize_encoding(path, True)
-        return encoded if path.startswith(b"/") else b"/" + encoded
-    return quote_from_bytes(_normalize_path(path), safe="/").encode("ascii")
+def _canonical_uri(path: bytes, normalize_path: bool, double_encode: bool) -> bytes:
+    if normalize_path:
+        path = _normalize_path(path)
+    elif not path.startswith(b"/"):
+        path = b"/" + path
+    if double_encode:
+        return quote_from_bytes(path, safe="/").encode("ascii")
+    return _normalize_encoding(path, True)
 
 
 def _query_pairs(query: bytes) -> list[_Pair]:
@@ -181,7 +184,8 @@ def _canonical_request(
     headers: Iterable[_Pair],
     selects: _Selects,
     payload_hash: str,
-    s3: bool,
+    normalize_path: bool,
+    double_encode: bool,
     extra_query: Sequence[_Pair] = (),
 ) -> tuple[bytes, bytes]:
     path, _, query = target.partition(b"?")
@@ -192,7 +196,7 @@ def _canonical_request(
     canonical = b"\n".join(
         [
             method.encode("utf-8"),
-            _canonical_uri(path, s3),
+            _canonical_uri(path, normalize_path, double_encode),
             _join_pairs(pairs),
             block,
             signed,
@@ -234,15 +238,24 @@ def sigv4_canonical_request(
     headers: Sequence[Header],
     include: Sequence[str],
     payload_hash: str,
-    s3: bool,
+    normalize_path: bool,
+    double_encode: bool,
 ) -> tuple[bytes, str]:
     """The canonical request and its signed headers list.
 
     ``target`` is the path and query as sent; ``include`` the header patterns to sign
-    (names, ``prefix*``, ``*``, ``!pattern``); ``s3`` selects S3's path rules.
+    (names, ``prefix*``, ``*``, ``!pattern``); ``normalize_path`` removes dot and empty
+    segments from the path, ``double_encode`` encodes the path as sent a second time
+    (every service but S3 does both; S3 neither).
     """
     canonical, signed = _canonical_request(
-        method, target, [(h[1], h[2]) for h in headers], _selects(include), payload_hash, s3
+        method,
+        target,
+        [(h[1], h[2]) for h in headers],
+        _selects(include),
+        payload_hash,
+        normalize_path,
+        double_encode,
     )
     return canonical, signed.decode("utf-8", "replace")
 
@@ -276,7 +289,8 @@ def sigv4_sign_headers(
     region: str,
     service: str,
     timestamp: int,
-    s3: bool,
+    normalize_path: bool,
+    double_encode: bool,
 ) -> list[Header]:
     """The request's headers once signed: those it had (minus any the signature
     replaces) then ``X-Amz-Date``, ``X-Amz-Content-SHA256`` (if ``content_sha256``),
@@ -296,7 +310,8 @@ def sigv4_sign_headers(
         [(h[1], h[2]) for h in kept] + [(h[1], h[2]) for h in added],
         lambda name: name in _REPLACED or selection(name),
         payload_hash,
-        s3,
+        normalize_path,
+        double_encode,
     )
     scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
     signature = _sign(secret_key, amz_date, scope, canonical, region, service)
@@ -347,7 +362,8 @@ def sigv4_presign(
     service: str,
     timestamp: int,
     expires_in: int,
-    s3: bool,
+    normalize_path: bool,
+    double_encode: bool,
 ) -> bytes:
     """The presigned target: the path, the query as sent (minus any ``X-Amz-*``
     presign parameter, which are replaced), the ``X-Amz-*`` parameters and the
@@ -363,7 +379,7 @@ def sigv4_presign(
     presign_pairs = _presign_pairs(access_id, security_token, amz_date, scope, expires_in, signed)
     unsigned = path + b"?" + query
     canonical, _ = _canonical_request(
-        method, unsigned, pairs, selection, payload_hash, s3, presign_pairs
+        method, unsigned, pairs, selection, payload_hash, normalize_path, double_encode, presign_pairs
     )
     signature = _sign(secret_key, amz_date, scope, canonical, region, service)
     return (
@@ -390,7 +406,8 @@ def sigv4_presign_keys(
     service: str,
     timestamp: int,
     expires_in: int,
-    s3: bool,
+    normalize_path: bool,
+    double_encode: bool,
 ) -> list[str]:
     """One presigned URL per object key: ``origin`` + ``base_path`` + the key
     percent-encoded (``/`` kept) + ``base_query`` and the ``X-Amz-*`` parameters,
@@ -419,8 +436,8 @@ def sigv4_presign_keys(
     for object_key in keys:
         encoded = quote(object_key, safe="/")
         path = base_path + encoded.encode("ascii")
-        canonical = method_line + _canonical_uri(path, s3) + tail
+        canonical = method_line + _canonical_uri(path, normalize_path, double_encode) + tail
         string_to_sign = head + sha256(canonical).hexdigest()
-        signature = digest(key, string_to_sign.encode("ascii"), "sha256").hex()
+        signature = digest(key, string_to_sign.encode("utf-8"), "sha256").hex()
         urls.append(f"{prefix}{encoded}?{url_query}{signature}")
     return urls
