@@ -66,6 +66,18 @@ class OAuthServer:
     def resource_url(self) -> str:
         return f"{self.base_url}/api/me"
 
+    @property
+    def echo_url(self) -> str:
+        return f"{self.base_url}/_itest/echo-authorization"
+
+    def verify_id_token(self, token: str, client_id: str) -> dict[str, Any]:
+        """Decode an ID token after checking its RS256 signature with the server's JWKS."""
+        import jwt
+
+        jwks = httpx.get(f"{self.base_url}/o/.well-known/jwks.json").json()
+        key = jwt.PyJWK(jwks["keys"][0]).key
+        return dict(jwt.decode(token, key=key, algorithms=["RS256"], audience=client_id))
+
     def events(self) -> list[dict[str, Any]]:
         """Every token/authorization request the server saw, oldest first."""
         return list(httpx.get(f"{self.base_url}/_itest/events").json()["events"])
@@ -74,7 +86,12 @@ class OAuthServer:
         return [e for e in self.events()[mark:] if e["endpoint"] == "token" and e["client_id"] == client_id]
 
     def authorizations_since(self, mark: int, client_id: str) -> list[dict[str, Any]]:
-        return [e for e in self.events()[mark:] if e["endpoint"] == "authorize" and e["client_id"] == client_id]
+        """Authorization requests answered by the server (not the detours to its login page)."""
+        return [
+            e
+            for e in self.events()[mark:]
+            if e["endpoint"] == "authorize" and e["client_id"] == client_id and not e["redirected_to_login"]
+        ]
 
     def mark(self) -> int:
         return len(self.events())
@@ -100,6 +117,8 @@ def _applications() -> dict[str, OAuthApp]:
         app("pkce-short", "public", "authorization-code", SHORT_LIFETIME),
         app("implicit", "public", "implicit"),
         app("implicit-jwt", "public", "implicit"),
+        app("implicit-jwt-short", "public", "implicit", SHORT_LIFETIME),
+        app("password-jwt-short", "confidential", "password", SHORT_LIFETIME),
     ]
     return {a.name: a for a in apps}
 
@@ -131,7 +150,9 @@ def _config(apps: dict[str, OAuthApp], workdir: Path, username: str, password: s
                 "redirect_uris": LOOPBACK_REDIRECTS if a.grant_type in {"authorization-code", "implicit"} else [],
                 "algorithm": "RS256",
                 "pkce_required": a.name.startswith("pkce"),
-                "jwt_access_token": a.name.endswith("-jwt"),
+                # JWT access tokens (with exp), and for these the answers carry no expires_in.
+                "jwt_access_token": "-jwt" in a.name,
+                "omit_expires_in": "-jwt" in a.name,
                 "access_token_lifetime": a.lifetime,
             }
             for a in apps.values()
@@ -174,6 +195,10 @@ class Browser:
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log")))
 
+    def runs(self) -> int:
+        """How many times the browser was opened."""
+        return len(list(self.log_dir.glob("driver-*.log")))
+
 
 def _reset_webbrowser_registry() -> None:
     # webbrowser reads BROWSER once, on first use: forget what it found before.
@@ -196,9 +221,11 @@ def browser(oauth_server: OAuthServer, tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.setenv("ITEST_BROWSER_LOG_DIR", str(log_dir))
     monkeypatch.setenv("SE_OFFLINE", "true")  # selenium must never try to download a driver
     _reset_webbrowser_registry()
+    browser = Browser(log_dir)
     try:
-        yield Browser(log_dir)
+        yield browser
     finally:
+        print(f"--- browser driver logs ({browser.runs()} run(s)) ---\n{browser.logs()}")
         for pid_file in log_dir.glob("*.pid"):
             kill_pid_file(pid_file)
         _reset_webbrowser_registry()

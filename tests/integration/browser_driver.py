@@ -35,7 +35,8 @@ DEADLINE = float(os.environ.get("ITEST_BROWSER_DEADLINE", "45"))
 def main(url: str) -> int:
     log_dir = Path(os.environ.get("ITEST_BROWSER_LOG_DIR") or tempfile.mkdtemp(prefix="itest-browser-"))
     tag = f"driver-{os.getpid()}"
-    (log_dir / f"{tag}.pid").write_text(str(os.getpid()))
+    pid_file = log_dir / f"{tag}.pid"
+    pid_file.write_text(str(os.getpid()))
     log = open(log_dir / f"{tag}.log", "a", buffering=1)
 
     def say(message: str) -> None:
@@ -108,6 +109,7 @@ def main(url: str) -> int:
         except Exception:
             pass
         say(f"done (exit {outcome})")
+        pid_file.unlink(missing_ok=True)
     return outcome
 
 

@@ -145,3 +145,16 @@ async def test_revoked_refresh_token_falls_back_to_a_new_grant(oauth_server: OAu
         ("refresh_token", 400, "invalid_grant"),
         ("password", 200, None),
     ]
+
+
+async def test_jwt_exp_is_the_expiry_when_expires_in_is_absent(oauth_server: OAuthServer, sender: Sender) -> None:
+    # This application's answers carry no expires_in; its JWT access tokens expire after 2 s.
+    # Kept past its exp, the token would be refused by the resource (401).
+    app = oauth_server.apps["password-jwt-short"]
+    auth = _password_auth(oauth_server, "password-jwt-short", early_expiry=0)
+    mark = oauth_server.mark()
+    replies = await sender.get_all([oauth_server.resource_url] * 2, auth, between=_wait_for_expiry)
+    bodies = _assert_resource(replies, app.client_id, oauth_server.username)
+    assert [b["from_refresh_token"] for b in bodies] == [False, True]
+    grants = [(r["grant_type"], r["status"]) for r in oauth_server.token_requests_since(mark, app.client_id)]
+    assert grants == [("password", 200), ("refresh_token", 200)]

@@ -16,7 +16,7 @@ DEFAULT_LIFETIME = 3600
 
 
 @cache
-def _applications() -> dict[str, dict[str, Any]]:
+def applications() -> dict[str, dict[str, Any]]:
     config = json.loads(Path(os.environ["ITEST_OAUTH_CONFIG"]).read_text())
     return {app["client_id"]: app for app in config["applications"]}
 
@@ -35,12 +35,12 @@ def _client_id(request: Any) -> str | None:
 
 
 def _app(request: Any) -> dict[str, Any]:
-    return _applications().get(_client_id(request) or "", {})
+    return applications().get(_client_id(request) or "", {})
 
 
 def pkce_required(client_id: str) -> bool:
     """PKCE is demanded only from the applications configured with ``pkce_required``."""
-    return bool(_applications().get(client_id, {}).get("pkce_required", False))
+    return bool(applications().get(client_id, {}).get("pkce_required", False))
 
 
 def access_token_lifetime(request: Any) -> int:

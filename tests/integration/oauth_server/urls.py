@@ -9,6 +9,7 @@ urlpatterns = [
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("api/me", views.me),
+    path("_itest/echo-authorization", views.echo_authorization),
     path("_itest/ready", views.ready),
     path("_itest/events", views.events),
     path("_itest/revoke-refresh-tokens", views.revoke_refresh_tokens),

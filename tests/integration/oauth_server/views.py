@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import threading
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
-from oauth2_provider.models import RefreshToken
-from oauth2_provider.oauth2_backends import get_oauthlib_core
+from oauth2_provider.models import AccessToken, RefreshToken
+
+from oauth_server import tokens
 
 _EVENTS: list[dict[str, Any]] = []
 _LOCK = threading.Lock()
@@ -29,6 +31,25 @@ def _client_auth(request: HttpRequest, form: dict[str, str]) -> tuple[str, str |
     if "client_secret" in form:
         return "body", form.get("client_id")
     return "none", form.get("client_id")
+
+
+def _omits_expires_in(client_id: str | None) -> bool:
+    return bool(tokens.applications().get(client_id or "", {}).get("omit_expires_in"))
+
+
+def _strip_expires_in(response: HttpResponse) -> None:
+    """Leave ``expires_in`` out of a token answer or an implicit redirect, so that the
+    client has to read the expiry from the JWT's ``exp`` claim."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        body = json.loads(response.content)
+        body.pop("expires_in", None)
+        response.content = json.dumps(body).encode()
+        response["Content-Length"] = str(len(response.content))
+    location = response.get("Location")
+    if location and "#" in location:
+        base, _, fragment = location.partition("#")
+        kept = [(k, v) for k, v in parse_qsl(fragment, keep_blank_values=True) if k != "expires_in"]
+        response["Location"] = f"{base}#{urlencode(kept)}"
 
 
 class RecordOAuthTraffic:
@@ -70,6 +91,8 @@ class RecordOAuthTraffic:
                 "scope": query.get("scope"),
             }
         response = self.get_response(request)
+        if event is not None and _omits_expires_in(event["client_id"]):
+            _strip_expires_in(response)
         if event is not None:
             event["status"] = response.status_code
             if event["endpoint"] == "token":
@@ -88,11 +111,18 @@ class RecordOAuthTraffic:
 
 
 def me(request: HttpRequest) -> JsonResponse:
-    """The protected resource: says which token (client, user, origin) authenticated the call."""
-    valid, oauth_request = get_oauthlib_core().verify_request(request, scopes=[])
-    if not valid:
+    """The protected resource: says which token (client, user, origin) authenticated the call.
+
+    The bearer token is looked up in the toolkit's own table (oauthlib's resource endpoint
+    would route JWT-shaped bearer tokens to a JWT validator the toolkit does not implement).
+    """
+    scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    token = None
+    if scheme.lower() == "bearer" and value:
+        checksum = hashlib.sha256(value.encode("utf-8")).hexdigest()
+        token = AccessToken.objects.select_related("application", "user").filter(token_checksum=checksum).first()
+    if token is None or not token.is_valid():
         return JsonResponse({"error": "invalid_token"}, status=401)
-    token = oauth_request.access_token
     return JsonResponse(
         {
             "client_id": token.application.client_id,
@@ -102,6 +132,11 @@ def me(request: HttpRequest) -> JsonResponse:
             "from_refresh_token": token.source_refresh_token_id is not None,
         }
     )
+
+
+def echo_authorization(request: HttpRequest) -> JsonResponse:
+    """Returns the Authorization header it received (to check an ID token sent as a bearer)."""
+    return JsonResponse({"authorization": request.META.get("HTTP_AUTHORIZATION", "")})
 
 
 def events(request: HttpRequest) -> JsonResponse:
