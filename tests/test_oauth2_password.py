@@ -268,3 +268,24 @@ def test_repr_hides_secrets() -> None:
     auth = OktaResourceOwnerPasswordCredentials("x.okta.com", "alice", "the-password", "client", "the-client-secret")
     shown = repr(auth)
     assert "the-password" not in shown and "the-client-secret" not in shown and "alice" in shown
+
+
+def test_client_auth_objects_enter_the_cache_key() -> None:
+    def key(client_auth: Any) -> str:
+        return OAuth2ResourceOwnerPasswordCredentials(TOKEN_URL, "a", "p", client_auth=client_auth).cache_key
+
+    import httpx
+
+    assert key(httpx.BasicAuth("app", "s1")) == key(httpx.BasicAuth("app", "s1"))
+    assert key(httpx.BasicAuth("app", "s1")) != key(httpx.BasicAuth("app", "s2"))
+    assert key(httpx.BasicAuth("app", "s1")) != key(("app", "s1")) != key(None)
+
+
+def test_client_auth_object_with_a_cyclic_state_still_gives_a_key() -> None:
+    class Cyclic(httpx_auth.HeaderApiKey):
+        pass
+
+    auth = Cyclic("k")
+    auth.me = auth  # type: ignore[attr-defined]
+    auth.nested = {"a": [auth, {"b": auth}]}  # type: ignore[attr-defined]
+    assert len(OAuth2ResourceOwnerPasswordCredentials(TOKEN_URL, "a", "p", client_auth=auth).cache_key) == 64

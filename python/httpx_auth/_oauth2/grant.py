@@ -96,20 +96,23 @@ def make_cache_key(
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def _canonical(value: Any) -> str:
+def _canonical(value: Any, depth: int = 0) -> str:
     if value is None or isinstance(value, (str, int, float, bool)):
         return json.dumps(value)
+    if isinstance(value, bytes):
+        return json.dumps(value.decode("latin-1"))
+    name = f"{type(value).__module__}.{type(value).__qualname__}"
+    if depth > 2:
+        return json.dumps(name)  # deep inside an object: its type is enough (and no cycles)
     if isinstance(value, (tuple, list)):
-        return json.dumps([_canonical(item) for item in value])
+        return json.dumps([_canonical(item, depth + 1) for item in value])
     if isinstance(value, Mapping):
-        return json.dumps({str(k): _canonical(v) for k, v in value.items()}, sort_keys=True)
-    # An object (an httpx Auth given as client_auth): its class and state.
+        return json.dumps({str(k): _canonical(v, depth + 1) for k, v in value.items()}, sort_keys=True)
+    # An object (an httpx Auth given as client_auth): its type and attributes. Without a
+    # __dict__ only its type: two such auths of one type share tokens only if the grant's
+    # other parameters (user name, password...) are equal too.
     state = getattr(value, "__dict__", None)
-    if state is None:
-        return f"{type(value).__module__}.{type(value).__qualname__}:{value!r}"
-    return json.dumps(
-        {"type": f"{type(value).__module__}.{type(value).__qualname__}", "state": _canonical(dict(state))}
-    )
+    return json.dumps({"type": name, "state": None if state is None else _canonical(dict(state), depth + 1)})
 
 
 def scope_text(scope: Any, name: str = "scope") -> str | None:
