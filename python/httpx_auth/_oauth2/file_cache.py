@@ -33,7 +33,7 @@ _Signature = tuple[int, int, int]
 # Seconds between two looks at the file while the tokens in memory are valid.
 RECHECK_INTERVAL = 1.0
 
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows CI only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
     import msvcrt
 
     def _lock_file(fd: int) -> None:
@@ -44,19 +44,37 @@ if sys.platform == "win32":  # pragma: no cover - exercised on Windows CI only
             except OSError:
                 time.sleep(0.05)
 
+    def _unlock_file(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
 else:
-    import fcntl
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - platforms without fcntl (WASI...)
+        fcntl = None  # type: ignore[assignment]
 
     def _lock_file(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd is closed
+        if fcntl is None:  # pragma: no cover
+            log.warning("No inter-process file lock on this platform: do not share the token cache file.")
+            return
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock_file(fd: int) -> None:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager
 def _interprocess_lock(path: Path) -> Iterator[None]:
+    """Hold the lock on ``path`` (a lock file, created 0600 when missing)."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         _lock_file(fd)
-        yield
+        try:
+            yield
+        finally:
+            _unlock_file(fd)
     finally:
         os.close(fd)
 
