@@ -257,23 +257,29 @@ def test_different_configurations_do_not_wait_for_each_other(http: ModuleType) -
 
 def test_trio_tasks_share_one_token_request(http: ModuleType) -> None:
     trio = pytest.importorskip("trio")
-    server = FakeServer(http)
-    slow_release(server)
+    attempts = 0
+
+    async def handler(request: Any) -> Any:
+        nonlocal attempts
+        if str(request.url) == TOKEN_URL:
+            attempts += 1
+            await trio.sleep(0.3)  # the other tasks pile up on the flight meanwhile
+            return http.Response(200, json={"access_token": "trio-token"})
+        return http.Response(200, json={"authorization": request.headers["authorization"]})
+
     auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret")
     seen: list[str] = []
 
     async def main() -> None:
-        # A sync handler in an async transport: it blocks trio's loop, so the release
-        # comes from a thread; the waiters still pile up on the flight meanwhile.
-        async with http.AsyncClient(transport=server.transport()) as client:
+        async with http.AsyncClient(transport=http.MockTransport(handler)) as client:
 
             async def one() -> None:
                 seen.append((await client.get(API_URL, auth=auth)).json()["authorization"])
 
             async with trio.open_nursery() as nursery:
-                for _ in range(10):
+                for _ in range(20):
                     nursery.start_soon(one)
 
     trio.run(main)
-    assert seen == ["Bearer token-1"] * 10
-    assert server.token_attempts == 1
+    assert seen == ["Bearer trio-token"] * 20
+    assert attempts == 1
