@@ -222,7 +222,8 @@ class GrantAuth(AuthBase):
 
     # The drivers below only add a fast path: with a valid cached token there is nothing
     # to drive, so the request is sent without the inner generator (about 1 µs saved per
-    # request). Without one, the base drivers run ``auth_flow``.
+    # request). Without one, the base drivers run ``auth_flow``. The fast path reads no
+    # body: a grant that sets requires_request_body/requires_response_body must not use it.
 
     def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.early_expiry)
