@@ -3,9 +3,11 @@ through browser_mock and a mocked token endpoint, with httpx and httpx2, sync an
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import re
 import threading
+import time
 import uuid
 from types import ModuleType
 from typing import Any
@@ -206,7 +208,6 @@ def test_async_clients_wait_for_the_browser_off_the_event_loop(browser_mock: Bro
         return REPLY
 
     browser_mock.add_response(OPENED, reply)
-    import asyncio
 
     async def run() -> int:
         async with http.AsyncClient(transport=Server(http, {"access_token": "tok"}).transport()) as client:
@@ -415,3 +416,74 @@ def test_wakatime_needs_its_secret_and_scope() -> None:
         WakaTimeAuthorizationCode("id", "", "email")
     with pytest.raises(InvalidParameter, match="scope"):
         WakaTimeAuthorizationCode("id", "secret", "")
+
+
+# -- concurrency -----------------------------------------------------------------------
+
+
+def slow_reply(opened_url: str) -> str:
+    time.sleep(0.2)  # keeps the authorization in flight while the other requests arrive
+    return REPLY
+
+
+def test_concurrent_threads_share_one_authorization(browser_mock: BrowserMock, http: ModuleType) -> None:
+    browser_mock.add_response(OPENED, slow_reply)
+    server = Server(http, {"access_token": "tok", "expires_in": 3600})
+    auth = code_auth()
+    results: list[Any] = []
+
+    def worker() -> None:
+        try:
+            results.append(authorization(call(http, "sync", auth, server)))
+        except Exception as error:  # reported below
+            results.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["Bearer tok"] * 8
+    assert len(server.token_requests) == 1
+
+
+def test_concurrent_tasks_share_one_authorization(browser_mock: BrowserMock, http: ModuleType) -> None:
+    browser_mock.add_response(OPENED, slow_reply)
+    server = Server(http, {"access_token": "tok", "expires_in": 3600})
+    auth = code_auth()
+
+    async def run() -> list[Any]:
+        async with http.AsyncClient(transport=server.transport()) as client:
+            return list(await asyncio.gather(*(client.get("https://api.example.com/", auth=auth) for _ in range(8))))
+
+    responses = asyncio.run(run())
+    assert [authorization(r) for r in responses] == ["Bearer tok"] * 8
+    assert len(server.token_requests) == 1
+
+
+def test_a_failed_authorization_fails_every_waiting_request(browser_mock: BrowserMock, http: ModuleType) -> None:
+    def slow_denial(opened_url: str) -> str:
+        time.sleep(0.2)
+        return "http://localhost:5000/?error=access_denied&state=1234"
+
+    browser_mock.add_response(OPENED, slow_denial)
+    server = Server(http)
+    auth = code_auth()
+
+    async def run() -> list[Any]:
+        async with http.AsyncClient(transport=server.transport()) as client:
+            return list(
+                await asyncio.gather(
+                    *(client.get("https://api.example.com/", auth=auth) for _ in range(4)), return_exceptions=True
+                )
+            )
+
+    errors = asyncio.run(run())
+    assert all(isinstance(error, InvalidGrantRequest) for error in errors)
+    assert not server.token_requests and not server.api_requests
+
+
+@pytest.mark.parametrize("name", ["state", "redirect_uri", "code_challenge", "grant_type", "code"])
+def test_parameters_the_grant_sets_cannot_be_given(name: str) -> None:
+    with pytest.raises(InvalidParameter, match=f"{name} is set by the grant itself"):
+        code_auth(**{name: "x"})

@@ -257,3 +257,12 @@ def test_generated_nonce_stays_out_of_the_cache_key() -> None:
     assert OktaImplicit("i.okta.com", "cid").cache_key == OktaImplicit("i.okta.com", "cid").cache_key
     assert OktaImplicit("i.okta.com", "cid").cache_key != OktaImplicit("i.okta.com", "cid", nonce="n").cache_key
     assert OktaImplicit("i.okta.com", "cid").cache_key != OktaImplicitIdToken("i.okta.com", "cid").cache_key
+
+
+def test_provider_defaults_can_be_replaced_but_not_emptied() -> None:
+    auth = OktaImplicit("i.okta.com", "cid", response_type="id_token token", token_field_name="access_token")
+    assert (auth.response_type, auth.token_field_name) == ("id_token token", "access_token")
+    with pytest.raises(InvalidParameter, match="token_field_name"):
+        OktaImplicitIdToken("i.okta.com", "cid", token_field_name="")
+    with pytest.raises(InvalidParameter, match="response_type"):
+        AzureActiveDirectoryImplicit("tid", "cid", response_type="")

@@ -197,8 +197,40 @@ def test_an_oversized_post_is_refused_without_ending_the_wait(scripted: Any) -> 
 
 
 def test_the_code_never_reaches_the_logs(scripted: Any, caplog: pytest.LogCaptureFixture) -> None:
-    scripted(lambda client, uri: client.get(f"{uri}?code=secret-code-123&state={STATE}"))
+    fake = scripted(lambda client, uri: client.get(f"{uri}?code=secret-code-123&state={STATE}"))
     with caplog.at_level(logging.DEBUG, logger="httpx_auth"):
         redirect_server.wait_for_reply(request_for(free_port()))
-    assert any("GET /cb" in message for message in caplog.messages)
-    assert not any("secret-code-123" in message or STATE in message for message in caplog.messages)
+        assert fake.finished.wait(5)
+    messages = [record.getMessage() for record in caplog.records if record.name == "httpx_auth"]
+    assert any("GET /cb" in message for message in messages), messages
+    assert not any("secret-code-123" in message or STATE in message for message in messages), messages
+
+
+def test_requests_for_other_host_names_are_refused(scripted: Any) -> None:
+    def script(client: httpx.Client, uri: str) -> None:
+        # What a page that rebinds its own name to 127.0.0.1 would send.
+        rebound = client.get(f"{uri}?code=x&state={STATE}", headers={"Host": "attacker.example:80"})
+        assert rebound.status_code == 421
+        assert client.get(f"{uri}?code=ok&state={STATE}", headers={"Host": "127.0.0.1"}).status_code == 200
+
+    fake = scripted(script)
+    assert redirect_server.wait_for_reply(request_for(free_port()))["code"] == "ok"
+    assert fake.finished.wait(5)
+
+
+def test_the_redirect_uri_domain_is_an_accepted_host(scripted: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()
+    request = request_for(port)
+    custom = AuthorizationRequest(
+        url=request.url,
+        redirect_uri=f"http://My.Host.example:{port}/cb",
+        state=STATE,
+        grant_field="code",
+        port=port,
+        timeout=10,
+        display=request.display,
+    )
+    scripted(
+        lambda client, uri: client.get(f"{uri}?code=c&state={STATE}", headers={"Host": f"my.host.example:{port}"})
+    )
+    assert redirect_server.wait_for_reply(custom)["code"] == "c"

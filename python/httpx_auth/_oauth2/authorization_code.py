@@ -78,7 +78,9 @@ class CodeGrant(BrowserGrant):
             client=client,
         )
         self.username = client_auth[0] if client_auth else None
-        self.token_endpoint = TokenEndpoint(self.token_url, client_auth=client_auth, timeout=self.timeout, client=client)
+        self.token_endpoint = TokenEndpoint(
+            self.token_url, client_auth=client_auth, timeout=self.timeout, client=client
+        )
 
     def __repr__(self) -> str:
         fields: dict[str, Any] = {

@@ -25,6 +25,8 @@ from httpx_auth._oauth2.reply import AuthorizationRequest
 
 # Parameters the grant itself sets in the authorization URL, whatever the URL held.
 _OWN_PARAMETERS = ("state", "redirect_uri")
+# Parameters that extra keyword arguments must not set: the grant sets them.
+_RESERVED = (*_OWN_PARAMETERS, "code_challenge", "code_challenge_method", "code_verifier", "grant_type", "code")
 
 
 def is_secret(name: str) -> bool:
@@ -45,7 +47,9 @@ def redirect_uri(domain: Any, endpoint: Any, port: Any) -> str:
     """``http://<domain>:<port>/<endpoint>``, after checking each part."""
     domain = check.text("redirect_uri_domain", domain)
     if any(c in domain for c in "/?#@:[] \t\r\n"):
-        raise InvalidParameter("redirect_uri_domain must be a host name (like 'localhost'), without scheme, port or path.")
+        raise InvalidParameter(
+            "redirect_uri_domain must be a host name (like 'localhost'), without scheme, port or path."
+        )
     endpoint = check.text("redirect_uri_endpoint", endpoint, allow_empty=True)
     if any(c in endpoint for c in "?# \t\r\n"):
         raise InvalidParameter("redirect_uri_endpoint must be a path, without query, fragment or spaces.")
@@ -124,6 +128,12 @@ class BrowserGrant(GrantAuth):
         self.redirect_uri = redirect_uri(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port)
         self.redirect_uri_port: int = redirect_uri_port
         self.grant_field = grant_field
+        for name in _RESERVED:
+            if name in query:
+                hint = " (use redirect_uri_domain, _endpoint and _port)" if name == "redirect_uri" else ""
+                raise InvalidParameter(
+                    f"{name} is set by the grant itself and cannot be given as an extra parameter{hint}."
+                )
         parts = urlsplit(self.authorization_url)
         own = set(_OWN_PARAMETERS) | set(query)
         self._url_parts = parts

@@ -17,6 +17,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import urlsplit
 
 from httpx_auth._errors import RedirectPortUnavailable, TimeoutOccurred
 from httpx_auth._oauth2 import browser
@@ -48,9 +49,12 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 15
 
     def do_GET(self) -> None:
-        self._answer(self.server.catcher.handle("GET", self.path))
+        if self._host_allowed():
+            self._answer(self.server.catcher.handle("GET", self.path))
 
     def do_POST(self) -> None:
+        if not self._host_allowed():
+            return
         try:
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
@@ -62,6 +66,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self.send_error(405)
+
+    def _host_allowed(self) -> bool:
+        # A page that rebinds its own domain name to 127.0.0.1 reaches this server with
+        # its name in Host: answer only the names the redirect URI can be reached by.
+        try:
+            host = urlsplit("//" + (self.headers.get("Host") or "")).hostname or ""
+        except ValueError:
+            host = ""
+        if host in ("localhost", "127.0.0.1", self.server.catcher.request.host):
+            return True
+        self.send_error(421, "Misdirected Request")
+        return False
 
     def _answer(self, page: Page) -> None:
         body = page.html.encode("utf-8")

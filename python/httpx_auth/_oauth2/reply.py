@@ -53,6 +53,11 @@ class AuthorizationRequest:
         """The path of the redirect URI: the only one the server answers on."""
         return urlsplit(self.redirect_uri).path or "/"
 
+    @property
+    def host(self) -> str:
+        """The host name of the redirect URI (lowercase)."""
+        return (urlsplit(self.redirect_uri).hostname or "").lower()
+
 
 @dataclass(frozen=True)
 class Page:
