@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from httpx_auth import _core
+from httpx_auth._aws import AWS4Auth
 from httpx_auth._base import SupportMultiAuth
 from httpx_auth._errors import (
     AuthenticationFailed,
@@ -56,6 +57,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AWS4Auth",
     "BACKEND",
     "AuthenticationFailed",
     "AzureActiveDirectoryImplicit",

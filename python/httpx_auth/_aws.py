@@ -1,0 +1,256 @@
+"""AWS Signature Version 4: ``AWS4Auth`` signs requests in headers and presigns URLs.
+
+All of the signing happens in the core (``_core.backend.sigv4_*``): one call per
+request. This module checks arguments, picks the payload hash and moves headers in
+and out of the request.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator, Iterable, Mapping
+from typing import Any
+
+import httpx
+
+from httpx_auth import _core
+from httpx_auth import _validation as check
+from httpx_auth._aws_params import (
+    EMPTY_SHA256,
+    UNSIGNED_PAYLOAD,
+    CredentialsProvider,
+    bad_credentials,
+    expiry,
+    header_patterns,
+    path_rules,
+    provided_credentials,
+    scope_part,
+)
+from httpx_auth._base import AuthBase
+from httpx_auth._errors import InvalidParameter
+
+__all__ = ["AWS4Auth"]
+
+
+def _header_list(headers: Any) -> list[tuple[bytes, bytes, bytes]]:
+    """The request's headers as (name, lowercase name, value) byte triples."""
+    stored = getattr(headers, "_list", None)
+    if type(stored) is list:  # httpx and httpx2 keep exactly these triples
+        return stored
+    return [(name, name.lower(), value) for name, value in headers.raw]
+
+
+def _set_header_list(request: Any, signed: list[tuple[bytes, bytes, bytes]]) -> None:
+    headers = request.headers
+    if type(getattr(headers, "_list", None)) is list:
+        headers._list = signed
+    else:
+        request.headers = type(headers)([(name, value) for name, _, value in signed])
+
+
+class AWS4Auth(AuthBase):
+    """Sign requests with AWS Signature Version 4 (``Authorization`` header), or
+    presign URLs.
+
+    :param access_id: AWS access key ID.
+    :param secret_key: AWS secret access key (never shown in repr or errors).
+    :param region: the region signed for, such as ``us-east-1``.
+    :param service: the service signed for, such as ``s3`` (S3 paths are signed as
+        sent; every other service's are normalised and encoded a second time).
+    :param security_token: session token of temporary (STS) credentials, sent and
+        signed as ``X-Amz-Security-Token``.
+    :param include_headers: headers to sign besides ``host``, ``content-type`` and
+        ``x-amz-*``; ``prefix*`` patterns are allowed and ``*`` signs every header.
+    :param unsigned_payload: sign ``UNSIGNED-PAYLOAD`` instead of the body's SHA-256,
+        so the body is never read (streamed uploads are not buffered). S3 accepts it.
+    :param credentials: a callable returning the current ``(access_id, secret_key,
+        security_token)`` (or an object with ``access_key``, ``secret_key`` and
+        ``token``, like botocore's credentials), called for every request; replaces
+        ``access_id``, ``secret_key`` and ``security_token``.
+    """
+
+    def __init__(
+        self,
+        access_id: str | None = None,
+        secret_key: str | None = None,
+        region: str | None = None,
+        service: str | None = None,
+        security_token: str | None = None,
+        include_headers: Iterable[str] | None = None,
+        *,
+        unsigned_payload: bool = False,
+        credentials: CredentialsProvider | None = None,
+    ) -> None:
+        if credentials is not None:
+            if not callable(credentials):
+                raise InvalidParameter("credentials must be a callable returning the current credentials.")
+            if access_id is not None or secret_key is not None or security_token is not None:
+                raise InvalidParameter(
+                    "Give either credentials (a provider) or access_id and secret_key, not both."
+                )
+        else:
+            access_id = check.text("access_id", access_id)
+            secret_key = check.text("secret_key", secret_key)
+            if security_token is not None:
+                security_token = check.header_value("security_token", security_token)
+        self.access_id = access_id
+        self.secret_key = secret_key
+        self.security_token = security_token
+        self.credentials = credentials
+        self.region = scope_part("region", region, "us-east-1")
+        self.service = scope_part("service", service, "s3")
+        self.unsigned_payload = bool(unsigned_payload)
+        # A signed payload is the body's hash: the body must be read first.
+        self.requires_request_body = not self.unsigned_payload
+        self.include_headers, self._include = header_patterns(include_headers)
+        self._normalize_path, self._double_encode = path_rules(self.service)
+
+    def __repr__(self) -> str:
+        parts = [f"region={self.region!r}", f"service={self.service!r}"]
+        if self.credentials is not None:
+            parts.insert(0, "credentials=<provider>")
+        else:
+            parts.insert(0, f"access_id={self.access_id!r}, secret_key=<hidden>")
+            if self.security_token is not None:
+                parts.append("security_token=<hidden>")
+        if self.unsigned_payload:
+            parts.append("unsigned_payload=True")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def _current_credentials(self) -> tuple[str, str, str | None]:
+        if self.credentials is not None:
+            return provided_credentials(self.credentials)
+        access_id, secret_key, token = self.access_id, self.secret_key, self.security_token
+        # Attributes may have been refreshed (by a subclass) since __init__: check them again.
+        if not (type(access_id) is str and access_id and type(secret_key) is str and secret_key):
+            raise bad_credentials(access_id, secret_key)
+        if token is not None and type(token) is not str:
+            raise InvalidParameter(f"security_token must be a string, not {type(token).__name__}.")
+        return access_id, secret_key, token
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        access_id, secret_key, token = self._current_credentials()
+        if self.unsigned_payload:
+            payload_hash = UNSIGNED_PAYLOAD
+        else:
+            body = request.content
+            payload_hash = _core.backend.sha256_hex(body) if body else EMPTY_SHA256
+        signed = _core.backend.sigv4_sign_headers(
+            request.method,
+            request.url.raw_path,
+            _header_list(request.headers),
+            self._include,
+            payload_hash,
+            True,
+            access_id,
+            secret_key,
+            token,
+            self.region,
+            self.service,
+            int(time.time()),
+            self._normalize_path,
+            self._double_encode,
+        )
+        _set_header_list(request, signed)
+        yield request
+
+    # --- presigned URLs ---------------------------------------------------------
+
+    def _presign_payload(self) -> str:
+        # S3 presigned URLs never sign a body; other services sign an empty one.
+        return UNSIGNED_PAYLOAD if not self._normalize_path else EMPTY_SHA256
+
+    def presign(
+        self,
+        url: str | httpx.URL | Any,
+        method: str = "GET",
+        expires_in: int = 3600,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> str:
+        """A presigned URL for ``method`` on ``url``, valid for ``expires_in`` seconds
+        (1 second to 7 days). The query of ``url`` is kept as it is and signed.
+
+        :param headers: headers the user of the URL will send, signed too (``host``
+            always is).
+        """
+        parsed = _absolute_url("url", url)
+        method = check.text("method", method).upper()
+        seconds = expiry(expires_in)
+        access_id, secret_key, token = self._current_credentials()
+        signed_headers = [(b"host", b"host", parsed.netloc)]
+        for name, value in (headers or {}).items():
+            name = check.header_name("headers", name)
+            value = check.header_value(f"headers[{name!r}]", value)
+            signed_headers.append((name.encode("ascii"), name.lower().encode("ascii"), value.encode("utf-8")))
+        target = _core.backend.sigv4_presign(
+            method,
+            parsed.raw_path,
+            signed_headers,
+            ("*",),
+            self._presign_payload(),
+            access_id,
+            secret_key,
+            token,
+            self.region,
+            self.service,
+            int(time.time()),
+            seconds,
+            self._normalize_path,
+            self._double_encode,
+        )
+        return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}{target.decode('ascii')}"
+
+    def presign_keys(
+        self,
+        base_url: str | httpx.URL | Any,
+        keys: Iterable[str],
+        method: str = "GET",
+        expires_in: int = 3600,
+    ) -> list[str]:
+        """Presigned URLs for many object keys at once (one core call for all of them).
+
+        Each key is appended to the path of ``base_url`` (the bucket's URL, say) after
+        a ``/``, percent-encoded with ``/`` kept: give keys as stored, not encoded.
+        Every URL signs the ``host`` header only, for ``expires_in`` seconds.
+        """
+        parsed = _absolute_url("base_url", base_url)
+        method = check.text("method", method).upper()
+        seconds = expiry(expires_in)
+        key_list = [keys] if isinstance(keys, str) else list(keys)
+        for key in key_list:
+            if type(key) is not str:
+                raise InvalidParameter(f"keys must be strings, not {type(key).__name__}.")
+        access_id, secret_key, token = self._current_credentials()
+        path, _, query = parsed.raw_path.partition(b"?")
+        netloc = parsed.netloc.decode("ascii")
+        urls: list[str] = _core.backend.sigv4_presign_keys(
+            method,
+            f"{parsed.scheme}://{netloc}",
+            netloc,
+            path,
+            query,
+            key_list,
+            self._presign_payload(),
+            access_id,
+            secret_key,
+            token,
+            self.region,
+            self.service,
+            int(time.time()),
+            seconds,
+            self._normalize_path,
+            self._double_encode,
+        )
+        return urls
+
+
+def _absolute_url(name: str, url: Any) -> httpx.URL:
+    try:
+        parsed = httpx.URL(str(url))
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise InvalidParameter(f"{name} is not a valid URL.") from None
+    if not parsed.is_absolute_url or not parsed.host or parsed.scheme not in ("http", "https"):
+        raise InvalidParameter(f"{name} must be an absolute http(s) URL, such as 'https://bucket.s3.amazonaws.com/key'.")
+    return parsed
+
