@@ -9,20 +9,13 @@ from typing import Any
 import pytest
 
 import httpx_auth
-from httpx_auth import _core, _purepy
+from httpx_auth import _core
 
-try:
-    from httpx_auth import _native
-except ImportError:  # a pure-Python install: only the twin can be tested
-    _native = None  # type: ignore[assignment]
-
-import httpx2
-
-BACKENDS = {"python": _purepy, **({"rust": _native} if _native is not None else {})}
+from backends import BACKENDS, native
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"httpx_auth backend: {httpx_auth.BACKEND} (compiled core available: {_native is not None})"
+    return f"httpx_auth backend: {httpx_auth.BACKEND} (compiled core available: {native is not None})"
 
 
 @pytest.fixture(params=sorted(BACKENDS))

@@ -12,7 +12,7 @@ import pytest
 import httpx_auth
 from httpx_auth import _purepy
 
-from conftest import _native
+from backends import native as _native
 
 needs_native = pytest.mark.skipif(_native is None, reason="compiled core not built in this install")
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import BACKENDS
+from backends import BACKENDS
 
 
 def _jwt(claims: Any, *, pad: bool = False) -> str:
