@@ -39,6 +39,7 @@ mod bindings {
     // --- AWS Signature Version 4 (rust/sigv4*.rs, rust/signing_key.rs) ---
     // Headers travel as httpx stores them: (name, lowercase name, value) byte triples.
 
+    use pyo3::exceptions::PyTypeError;
     use pyo3::pybacked::PyBackedStr;
     use pyo3::sync::PyOnceLock;
     use pyo3::types::{PyBytes, PyList, PyTuple};
@@ -53,6 +54,11 @@ mod bindings {
         headers
             .into_iter()
             .map(|item| {
+                if item.len() != 3 {
+                    return Err(PyTypeError::new_err(
+                        "headers must be (name, lowercase name, value) triples of bytes",
+                    ));
+                }
                 let name = item.get_item(1)?.cast_into::<PyBytes>()?;
                 let value = item.get_item(2)?.cast_into::<PyBytes>()?;
                 Ok((item, name, value))
