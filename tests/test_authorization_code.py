@@ -487,3 +487,14 @@ def test_a_failed_authorization_fails_every_waiting_request(browser_mock: Browse
 def test_parameters_the_grant_sets_cannot_be_given(name: str) -> None:
     with pytest.raises(InvalidParameter, match=f"{name} is set by the grant itself"):
         code_auth(**{name: "x"})
+
+
+def test_waiters_of_a_browser_sign_in_wait_for_the_sign_in_and_the_token_request() -> None:
+    # Otherwise a waiter could take over while a slow token endpoint answers, and open
+    # a second browser on the same port.
+    from httpx_auth import OAuth2AuthorizationCode, OAuth2ClientCredentials
+
+    browser = OAuth2AuthorizationCode("https://idp.example/authorize", "https://idp.example/token", timeout=10)
+    service = OAuth2ClientCredentials("https://idp.example/token", client_id="id", client_secret="secret", timeout=10)
+    assert browser._patience() > 2 * 10
+    assert 10 < service._patience() < browser._patience()

@@ -20,7 +20,7 @@ from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2 import redirect_server
 from httpx_auth._oauth2.display import DisplaySettings
-from httpx_auth._oauth2.grant import GrantAuth, OAuth2, extra_parameters, make_cache_key, scope_text
+from httpx_auth._oauth2.grant import PATIENCE_MARGIN, GrantAuth, OAuth2, extra_parameters, make_cache_key, scope_text
 from httpx_auth._oauth2.reply import AuthorizationRequest
 
 # Parameters the grant itself sets in the authorization URL, whatever the URL held.
@@ -155,6 +155,10 @@ class BrowserGrant(GrantAuth):
             timeout=timeout,
             client=client,
         )
+
+    def _patience(self) -> float:
+        # The sign-in in the browser (up to ``timeout``) comes before the token request.
+        return 2 * self.timeout + PATIENCE_MARGIN
 
     def authorization_request(self, extra: Mapping[str, str] | None = None) -> AuthorizationRequest:
         """A new authorization: fresh ``state`` (and ``nonce``), the URL to open."""

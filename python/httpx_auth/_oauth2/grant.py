@@ -258,9 +258,14 @@ class GrantAuth(AuthBase):
 
         return (
             yield from engine.acquire(
-                cache, key, cached, partial(self._obtain, request, cache), patience=self.timeout + PATIENCE_MARGIN
+                cache, key, cached, partial(self._obtain, request, cache), patience=self._patience()
             )
         )
+
+    def _patience(self) -> float:
+        """How long a request waits for another's token acquisition before taking over:
+        longer than the slowest acquisition that is still alive (one token request)."""
+        return self.timeout + PATIENCE_MARGIN
 
     def _obtain(self, request: Any, cache: TokenMemoryCache) -> Generator[Any, Any, Token]:
         token: Token | None = None
