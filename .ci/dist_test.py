@@ -8,8 +8,9 @@ ARTIFACT is a wheel, or the sdist: that one is first built into a wheel by pip (
 ``pip install`` would do, compiling the Rust core) and the wheel is checked with
 dist_check.py. Then, in a new venv (never editable, never the source tree):
 1. install the artifact alone and run dist_smoke.py with httpx only (httpx2 absent);
-2. install it with its ``dev`` extra (the test tools), run dist_smoke.py with httpx
-   and httpx2, once more with HTTPX_AUTH_NO_EXTENSIONS=1 (expecting "python");
+2. add its ``dev`` extra (the test tools; with uv when the running interpreter has it,
+   as .ci/dist_tools.txt provides, else pip), run dist_smoke.py with httpx and httpx2,
+   once more with HTTPX_AUTH_NO_EXTENSIONS=1 (expecting "python");
 3. run the test suite of this checkout with dist_pytest.py against the install.
 ``--no-rust`` removes every folder holding cargo, rustc or rustup from PATH first and
 proves they are gone. ``--smoke-only`` stops after step 1 (used for other Pythons).
@@ -19,6 +20,7 @@ Runs on Linux, macOS and Windows; the release workflow calls it too.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -65,6 +67,15 @@ def venv_python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
+def tools_installer(python: str) -> list[str]:
+    """The command that adds the test tools to the venv of ``python``: uv if at hand."""
+    if importlib.util.find_spec("uv") is not None:
+        from uv import find_uv_bin
+
+        return [find_uv_bin(), "pip", "install", "--quiet", "--python", python]
+    return [python, "-m", "pip", "install", "--quiet"]
+
+
 def wheel_from_sdist(sdist: Path, out: Path, python: str, env: dict[str, str]) -> Path:
     """Build the sdist into a wheel the way ``pip install`` does, then check it."""
     run([python, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(out), str(sdist)], env)
@@ -108,7 +119,7 @@ def main() -> int:
         run([*pip, str(artifact)], env, cwd=Path(tmp))
         smoke(args.backend, "httpx", env)
         if not args.smoke_only:
-            run([*pip, f"{artifact}[dev]"], env, cwd=Path(tmp))
+            run([*tools_installer(python), f"{artifact}[dev]"], env, cwd=Path(tmp))
             smoke(args.backend, "httpx,httpx2", env)
             smoke("python", "httpx,httpx2", {**env, "HTTPX_AUTH_NO_EXTENSIONS": "1"})
             run([python, str(HERE / "dist_pytest.py"), "--backend", args.backend, str(ROOT)], env)
