@@ -101,6 +101,19 @@ async def test_authorization_code_revoked_refresh_token_asks_the_user_again(
     assert grants == [("authorization_code", 200), ("refresh_token", 400), ("authorization_code", 200)]
 
 
+@pytest.mark.parametrize("sender", [("httpx2", "sync")], indirect=True, ids=["httpx2-sync"])
+async def test_authorization_code_on_a_custom_redirect_endpoint(
+    oauth_server: OAuthServer, browser: Browser, sender: Sender
+) -> None:
+    app = oauth_server.apps["authcode"]
+    mark = oauth_server.mark()
+    auth = _authorization_code(oauth_server, "authcode", redirect_uri_endpoint="callback")
+    _resource_bodies([await sender.get(oauth_server.resource_url, auth)], app.client_id, oauth_server.username)
+    [authorization] = oauth_server.authorizations_since(mark, app.client_id)
+    assert authorization["redirect_uri"].startswith("http://localhost:")
+    assert authorization["redirect_uri"].endswith("/callback")
+
+
 # --- authorization code with PKCE -----------------------------------------------------
 
 

@@ -158,3 +158,26 @@ async def test_jwt_exp_is_the_expiry_when_expires_in_is_absent(oauth_server: OAu
     assert [b["from_refresh_token"] for b in bodies] == [False, True]
     grants = [(r["grant_type"], r["status"]) for r in oauth_server.token_requests_since(mark, app.client_id)]
     assert grants == [("password", 200), ("refresh_token", 200)]
+
+
+async def test_file_cache_keeps_the_refresh_token_across_processes(
+    oauth_server: OAuthServer, sender: Sender, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A second cache object on the same file stands for the next run of the program: it
+    # must find the (expired) token's refresh token there and use it, not the password.
+    oauth2 = api("OAuth2")
+    path = tmp_path / "tokens.json"
+    monkeypatch.setattr(oauth2, "token_cache", api("JsonTokenFileCache")(path))
+    app = oauth_server.apps["password-short"]
+    mark = oauth_server.mark()
+    first = await sender.get(oauth_server.resource_url, _password_auth(oauth_server, "password-short", early_expiry=0))
+    assert first.status_code == 200, first.text
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert oauth_server.password not in path.read_text()
+    time.sleep(EXPIRE)
+    monkeypatch.setattr(oauth2, "token_cache", api("JsonTokenFileCache")(path))
+    second = await sender.get(oauth_server.resource_url, _password_auth(oauth_server, "password-short", early_expiry=0))
+    [body] = _assert_resource([second], app.client_id, oauth_server.username)
+    assert body["from_refresh_token"]
+    grants = [(r["grant_type"], r["status"]) for r in oauth_server.token_requests_since(mark, app.client_id)]
+    assert grants == [("password", 200), ("refresh_token", 200)]
