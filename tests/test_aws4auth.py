@@ -278,6 +278,34 @@ def test_signing_again_replaces_the_previous_signature(backend: str) -> None:
     assert request.headers["authorization"] != first
 
 
+def test_the_flow_is_one_request_then_done(backend: str, http: ModuleType) -> None:
+    auth = s3()
+    request = http.Request("GET", "https://examplebucket.s3.amazonaws.com/k")
+    flow = auth.sync_auth_flow(request)
+    assert next(flow) is request
+    with pytest.raises(StopIteration):
+        flow.send(http.Response(401))
+    assert "authorization" in request.headers
+
+
+async def test_the_async_flow_is_one_request_then_done(backend: str, http: ModuleType) -> None:
+    request = http.Request("PUT", "https://examplebucket.s3.amazonaws.com/k", content=async_chunks())
+    flow = s3().async_auth_flow(request)
+    assert await flow.__anext__() is request
+    with pytest.raises(StopAsyncIteration):
+        await flow.asend(http.Response(200))
+    assert request.headers["x-amz-content-sha256"] == hashlib.sha256(b"streamed body").hexdigest()
+
+
+def test_sign_signs_a_request_built_by_hand(backend: str) -> None:
+    request = httpx.Request("GET", "https://examplebucket.s3.amazonaws.com/test.txt", headers={"Range": "bytes=0-9"})
+    with frozen():
+        assert s3(include_headers=["range"]).sign(request) is request
+    assert request.headers["authorization"].endswith(
+        "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"
+    )
+
+
 # --- payloads ------------------------------------------------------------------------
 
 def test_the_signed_payload_is_the_body_hash(backend: str, http: ModuleType) -> None:
