@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -45,7 +46,7 @@ class S3Target:
         return f"{self.endpoint}/{self.bucket}"
 
 
-def _boto_client(service: str, endpoint: str, access_id: str, secret_key: str, token: str | None = None):
+def _boto_client(service: str, endpoint: str, access_id: str, secret_key: str, token: str | None = None) -> Any:
     """botocore, used only to set the servers up and to check they are ready."""
     import boto3
     from botocore.config import Config

@@ -14,6 +14,8 @@ import hashlib
 import secrets
 import time
 import xml.etree.ElementTree as ElementTree
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -40,7 +42,7 @@ def object_url(target: S3Target, key: str) -> str:
     return f"{target.bucket_url}/{quote(key, safe='/~')}"
 
 
-def aws_auth(target: S3Target, **kwargs) -> object:
+def aws_auth(target: S3Target, **kwargs: Any) -> Any:
     return api("AWS4Auth")(
         access_id=kwargs.pop("access_id", target.access_id),
         secret_key=kwargs.pop("secret_key", target.secret_key),
@@ -166,16 +168,16 @@ def _chunks(total: int, size: int = 16_384) -> list[bytes]:
     return [data[i : i + size] for i in range(0, total, size)]
 
 
-def _stream(sender: Sender, chunks: list[bytes]) -> object:
+def _stream(sender: Sender, chunks: list[bytes]) -> Any:
     if sender.mode == "async":
 
-        async def agen():
+        async def agen() -> AsyncIterator[bytes]:
             for chunk in chunks:
                 yield chunk
 
         return agen()
 
-    def gen():
+    def gen() -> Iterator[bytes]:
         yield from chunks
 
     return gen()

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import botocore.exceptions
 import pytest
-from ._aws_fixtures import _boto_client
+from ._aws_fixtures import S3Target, _boto_client
 
 pytestmark = pytest.mark.integration
 
 
-def test_server_accepts_botocore_signatures(s3_server) -> None:
+def test_server_accepts_botocore_signatures(s3_server: S3Target) -> None:
     s3 = _boto_client("s3", s3_server.endpoint, s3_server.access_id, s3_server.secret_key)
     s3.put_object(Bucket=s3_server.bucket, Key="oracle/plain.txt", Body=b"from botocore")
     assert s3.get_object(Bucket=s3_server.bucket, Key="oracle/plain.txt")["Body"].read() == b"from botocore"
     s3.delete_object(Bucket=s3_server.bucket, Key="oracle/plain.txt")
 
 
-def test_server_rejects_a_wrong_secret(s3_server) -> None:
+def test_server_rejects_a_wrong_secret(s3_server: S3Target) -> None:
     s3 = _boto_client("s3", s3_server.endpoint, s3_server.access_id, "not-the-secret")
     with pytest.raises(botocore.exceptions.ClientError) as error:
         s3.list_objects_v2(Bucket=s3_server.bucket)
@@ -25,7 +25,7 @@ def test_server_rejects_a_wrong_secret(s3_server) -> None:
     assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
 
 
-def test_moto_checks_session_tokens(moto_s3) -> None:
+def test_moto_checks_session_tokens(moto_s3: S3Target) -> None:
     assert moto_s3.session is not None
     good = _boto_client("s3", moto_s3.endpoint, moto_s3.session.access_id, moto_s3.session.secret_key,
                         moto_s3.session.token)

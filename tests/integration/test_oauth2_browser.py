@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def _wait_for_expiry(_: int) -> None:
     time.sleep(EXPIRE)
 
 
-def _resource_bodies(replies: list, client_id: str, user: str) -> list[dict]:
+def _resource_bodies(replies: list[Any], client_id: str, user: str) -> list[dict[str, Any]]:
     bodies = []
     for reply in replies:
         assert reply.status_code == 200, reply.text
@@ -36,7 +37,7 @@ def _resource_bodies(replies: list, client_id: str, user: str) -> list[dict]:
 # --- authorization code ---------------------------------------------------------------
 
 
-def _authorization_code(oauth_server: OAuthServer, app_name: str, **kwargs) -> object:
+def _authorization_code(oauth_server: OAuthServer, app_name: str, **kwargs: Any) -> Any:
     app = oauth_server.apps[app_name]
     return api("OAuth2AuthorizationCode")(
         oauth_server.authorization_url,
@@ -117,7 +118,7 @@ async def test_authorization_code_on_a_custom_redirect_endpoint(
 # --- authorization code with PKCE -----------------------------------------------------
 
 
-def _pkce(oauth_server: OAuthServer, app_name: str, **kwargs) -> object:
+def _pkce(oauth_server: OAuthServer, app_name: str, **kwargs: Any) -> Any:
     return api("OAuth2AuthorizationCodePKCE")(
         oauth_server.authorization_url,
         oauth_server.token_url,
@@ -157,7 +158,7 @@ async def test_pkce_refreshes_without_the_browser(oauth_server: OAuthServer, bro
 # --- implicit -------------------------------------------------------------------------
 
 
-def _implicit(oauth_server: OAuthServer, app_name: str, **kwargs) -> object:
+def _implicit(oauth_server: OAuthServer, app_name: str, **kwargs: Any) -> Any:
     return api("OAuth2Implicit")(
         oauth_server.authorization_url,
         redirect_uri_port=free_port(),

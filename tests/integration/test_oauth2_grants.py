@@ -4,6 +4,8 @@ resource owner password, with refresh, rotation, revocation and the server's err
 from __future__ import annotations
 
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +21,7 @@ def _wait_for_expiry(_: int) -> None:
     time.sleep(EXPIRE)
 
 
-def _assert_resource(replies: list, client_id: str, user: str | None) -> list[dict]:
+def _assert_resource(replies: list[Any], client_id: str, user: str | None) -> list[dict[str, Any]]:
     bodies = []
     for reply in replies:
         assert reply.status_code == 200, reply.text
@@ -79,7 +81,7 @@ async def test_client_credentials_wrong_secret_is_the_servers_invalid_client(
 # --- resource owner password ----------------------------------------------------------
 
 
-def _password_auth(oauth_server: OAuthServer, app_name: str, **kwargs) -> object:
+def _password_auth(oauth_server: OAuthServer, app_name: str, **kwargs: Any) -> Any:
     app = oauth_server.apps[app_name]
     return api("OAuth2ResourceOwnerPasswordCredentials")(
         oauth_server.token_url,
@@ -161,7 +163,7 @@ async def test_jwt_exp_is_the_expiry_when_expires_in_is_absent(oauth_server: OAu
 
 
 async def test_file_cache_keeps_the_refresh_token_across_processes(
-    oauth_server: OAuthServer, sender: Sender, tmp_path, monkeypatch: pytest.MonkeyPatch
+    oauth_server: OAuthServer, sender: Sender, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A second cache object on the same file stands for the next run of the program: it
     # must find the (expired) token's refresh token there and use it, not the password.

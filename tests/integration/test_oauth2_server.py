@@ -3,14 +3,18 @@ when these pass and a grant test fails, the failure is httpx_auth's."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import jwt
 import pytest
 
+from ._oauth_fixtures import Browser, OAuthServer
+
 pytestmark = pytest.mark.integration
 
 
-def test_client_credentials_token_opens_the_resource(oauth_server) -> None:
+def test_client_credentials_token_opens_the_resource(oauth_server: OAuthServer) -> None:
     app = oauth_server.apps["cc"]
     reply = httpx.post(
         oauth_server.token_url,
@@ -25,14 +29,14 @@ def test_client_credentials_token_opens_the_resource(oauth_server) -> None:
     assert httpx.get(oauth_server.resource_url, headers={"Authorization": "Bearer nope"}).status_code == 401
 
 
-def test_oidc_discovery_publishes_the_session_rsa_key(oauth_server) -> None:
+def test_oidc_discovery_publishes_the_session_rsa_key(oauth_server: OAuthServer) -> None:
     config = httpx.get(f"{oauth_server.base_url}/o/.well-known/openid-configuration").json()
     assert "id_token" in config["response_types_supported"]
     keys = httpx.get(config["jwks_uri"].replace("http://localhost", "http://127.0.0.1")).json()["keys"]
     assert keys and keys[0]["kty"] == "RSA"
 
 
-def test_short_lived_applications_issue_short_tokens(oauth_server) -> None:
+def test_short_lived_applications_issue_short_tokens(oauth_server: OAuthServer) -> None:
     app = oauth_server.apps["password-short"]
     reply = httpx.post(
         oauth_server.token_url,
@@ -44,7 +48,7 @@ def test_short_lived_applications_issue_short_tokens(oauth_server) -> None:
     assert "refresh_token" in reply.json()
 
 
-def test_browser_driver_completes_an_authorization_code_grant(oauth_server, browser) -> None:
+def test_browser_driver_completes_an_authorization_code_grant(oauth_server: OAuthServer, browser: Browser) -> None:
     # Our own minimal redirect catcher (not httpx_auth's) and webbrowser.open through BROWSER.
     import http.server
     import secrets
@@ -65,7 +69,7 @@ def test_browser_driver_completes_an_authorization_code_grant(oauth_server, brow
             self.wfile.write(b"received")
             done.set()
 
-        def log_message(self, *args) -> None:
+        def log_message(self, *args: Any) -> None:
             pass
 
     port = free_port()
@@ -90,7 +94,7 @@ def test_browser_driver_completes_an_authorization_code_grant(oauth_server, brow
     assert "refresh_token" in token.json()
 
 
-def test_jwt_applications_answer_without_expires_in(oauth_server) -> None:
+def test_jwt_applications_answer_without_expires_in(oauth_server: OAuthServer) -> None:
     app = oauth_server.apps["password-jwt-short"]
     reply = httpx.post(
         oauth_server.token_url,

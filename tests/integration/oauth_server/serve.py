@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def main(port: int) -> None:
@@ -21,7 +22,7 @@ def main(port: int) -> None:
     call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, use_threading=True)
 
 
-def _seed(config: dict) -> None:
+def _seed(config: dict[str, Any]) -> None:
     from django.contrib.auth import get_user_model
     from oauth2_provider.models import get_application_model
 

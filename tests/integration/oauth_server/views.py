@@ -144,7 +144,7 @@ def events(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"events": list(_EVENTS)})
 
 
-@csrf_exempt
+@csrf_exempt  # type: ignore[untyped-decorator]
 def revoke_refresh_tokens(request: HttpRequest) -> JsonResponse:
     """Revoke every live refresh token of one application (as an administrator would)."""
     client_id = json.loads(request.body)["client_id"]
