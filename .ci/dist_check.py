@@ -219,6 +219,9 @@ def check_wheel(path: Path, root: Path, version: str, floor: str, local: bool, r
                 report.fail(where, f"{name} (in the source tree) is missing from the wheel")
             for name in sorted(package_files - expected - {extension}):
                 report.fail(where, f"{name} is not a file of the source package")
+            for name in sorted(expected & package_files):
+                if zf.read(name) != (root / "python" / name).read_bytes():
+                    report.fail(where, f"{name} differs from the source tree (a stale build?)")
         check_record(where, zf, dist_info, report)
         meta = parse_metadata(zf.read(f"{dist_info}/METADATA"))
         check_metadata(where, meta, version, report)
@@ -289,6 +292,10 @@ def check_sdist(path: Path, root: Path, version: str, report: Report) -> Metadat
             needed.add("LICENSE")
         for name in sorted(needed - names):
             report.fail(where, f"{name} is missing from the sdist")
+        for name in sorted(needed & names):
+            source_file = root / name
+            if name.startswith(("python/", "rust/")) and read_member(tar, f"{prefix}/{name}") != source_file.read_bytes():
+                report.fail(where, f"{name} differs from the source tree")
         if "pyproject.toml" in names:
             pyproject = tomllib.loads(read_member(tar, f"{prefix}/pyproject.toml").decode())
             if pyproject.get("build-system", {}).get("build-backend") != "maturin":
