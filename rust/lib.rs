@@ -7,6 +7,7 @@ pub mod pkce;
 pub mod signing_key;
 pub mod sigv4;
 pub mod sigv4_canon;
+pub mod sigv4_presign;
 
 #[cfg(feature = "python")]
 mod bindings {
@@ -253,7 +254,8 @@ mod bindings {
         normalize_path: bool,
         double_encode: bool,
     ) -> PyResult<Bound<'py, PyBytes>> {
-        use crate::sigv4::{presign, Request, Signer};
+        use crate::sigv4::{Request, Signer};
+        use crate::sigv4_presign::presign;
         let headers = triples(headers)?;
         let header_pairs = pairs(&headers);
         let request = Request {
@@ -306,7 +308,8 @@ mod bindings {
         normalize_path: bool,
         double_encode: bool,
     ) -> PyResult<Vec<String>> {
-        use crate::sigv4::{presign_keys, KeyBase, Signer};
+        use crate::sigv4::Signer;
+        use crate::sigv4_presign::{presign_keys, KeyBase};
         let base = KeyBase {
             method,
             origin,

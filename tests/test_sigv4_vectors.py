@@ -29,14 +29,14 @@ def _vectors_folder() -> Path | None:
     return None
 
 
-VECTORS = _vectors_folder()
-if VECTORS is None:
+_FOUND = _vectors_folder()
+if _FOUND is None:
     pytest.skip(
         "SigV4 vectors not found: expected shared/sigv4-vectors beside the repository "
         "(or HTTPX_AUTH_SIGV4_VECTORS)",
         allow_module_level=True,
     )
-assert VECTORS is not None
+VECTORS: Path = _FOUND
 
 SUITE_ACCESS_ID = "AKIDEXAMPLE"
 SUITE_SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from operator import itemgetter
 from urllib.parse import quote, quote_from_bytes
+
+from httpx_auth._purepy_sigv4_canon import (
+    Pair,
+    canonical_headers,
+    canonical_request,
+    canonical_uri,
+    join_pairs,
+    query_pairs,
+    selects,
+)
 
 __all__ = [
     "sigv4_amz_date",
@@ -33,7 +41,6 @@ _MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
 _MAX_EXPIRES_IN = 7 * 24 * 3600
 
 Header = tuple[bytes, bytes, bytes]
-_Pair = tuple[bytes, bytes]
 
 # The headers a header signature sets, replacing any the request already has.
 _DATE = (b"X-Amz-Date", b"x-amz-date")
@@ -53,158 +60,6 @@ _PRESIGN_PARAMETERS = frozenset(
         b"X-Amz-Signature",
     ]
 )
-
-_UNRESERVED = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-_ESCAPES = [b"%%%02X" % byte for byte in range(256)]
-_CLEAN = re.compile(rb"[A-Za-z0-9\-._~]*")
-_CLEAN_PATH = re.compile(rb"[A-Za-z0-9\-._~/]*")
-_TO_FIX = re.compile(rb"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~]")
-_TO_FIX_PATH = re.compile(rb"%([0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~/]")
-
-
-# --- encoding -------------------------------------------------------------------
-
-
-def _fix(match: re.Match[bytes]) -> bytes:
-    pair = match.group(1)
-    if pair is None:
-        return _ESCAPES[match.group()[0]]
-    byte = int(pair, 16)
-    return bytes((byte,)) if byte in _UNRESERVED else b"%" + pair.upper()
-
-
-def _normalize_encoding(data: bytes, keep_slash: bool) -> bytes:
-    """Text sent percent-encoded, in SigV4's encoding without a change of meaning:
-    escapes of unreserved characters decoded, other escapes in uppercase hex, bytes
-    that need it escaped (a ``%`` that starts no escape too)."""
-    if keep_slash:
-        return data if _CLEAN_PATH.fullmatch(data) else _TO_FIX_PATH.sub(_fix, data)
-    return data if _CLEAN.fullmatch(data) else _TO_FIX.sub(_fix, data)
-
-
-def _normalize_path(path: bytes) -> bytes:
-    """Remove dot segments and empty segments, keeping a trailing slash."""
-    segments: list[bytes] = []
-    last = b""
-    for segment in path.split(b"/"):
-        if segment == b"..":
-            if segments:
-                segments.pop()
-        elif segment and segment != b".":
-            segments.append(segment)
-        last = segment
-    out = b"/" + b"/".join(segments)
-    if segments and last in (b"", b".", b".."):
-        out += b"/"
-    return out
-
-
-def _canonical_uri(path: bytes, normalize_path: bool, double_encode: bool) -> bytes:
-    if normalize_path:
-        path = _normalize_path(path)
-    elif not path.startswith(b"/"):
-        path = b"/" + path
-    if double_encode:
-        return quote_from_bytes(path, safe="/").encode("ascii")
-    return _normalize_encoding(path, True)
-
-
-def _query_pairs(query: bytes) -> list[_Pair]:
-    pairs = []
-    for piece in query.split(b"&"):
-        if piece:
-            name, _, value = piece.partition(b"=")
-            pairs.append((_normalize_encoding(name, False), _normalize_encoding(value, False)))
-    return pairs
-
-
-def _join_pairs(pairs: Iterable[_Pair]) -> bytes:
-    return b"&".join([name + b"=" + value for name, value in pairs])
-
-
-# --- which headers are signed ---------------------------------------------------
-
-_Selects = Callable[[bytes], bool]
-
-
-@lru_cache(maxsize=64)
-def _selection(include: tuple[str, ...]) -> _Selects:
-    everything = False
-    exact: set[bytes] = set()
-    prefixes: list[bytes] = []
-    left_out: set[bytes] = set()
-    left_out_prefixes: list[bytes] = []
-    for pattern in include:
-        excluded = pattern.startswith("!")
-        text = (pattern[1:] if excluded else pattern).encode("utf-8").lower()
-        if not excluded and text == b"*":
-            everything = True
-        elif text.endswith(b"*"):
-            (left_out_prefixes if excluded else prefixes).append(text[:-1])
-        else:
-            (left_out if excluded else exact).add(text)
-    starts = tuple(prefixes)
-    starts_out = tuple(left_out_prefixes)
-
-    def selects(name: bytes) -> bool:
-        return (
-            name != b"authorization"
-            and (everything or name in exact or name.startswith(starts))
-            and not (name in left_out or name.startswith(starts_out))
-        )
-
-    return selects
-
-
-def _selects(include: Sequence[str]) -> _Selects:
-    return _selection(include if isinstance(include, tuple) else tuple(include))
-
-
-def _canonical_headers(headers: Iterable[_Pair], selects: _Selects) -> tuple[bytes, bytes]:
-    """The canonical headers block and the signed headers list."""
-    chosen = [(name.lower(), value) for name, value in headers]
-    chosen = [item for item in chosen if selects(item[0])]
-    chosen.sort(key=itemgetter(0))  # stable: repeated headers keep their order
-    lines: list[bytes] = []
-    names: list[bytes] = []
-    for name, value in chosen:
-        value = b" ".join(value.split())
-        if names and names[-1] == name:
-            lines[-1] += b"," + value
-        else:
-            names.append(name)
-            lines.append(name + b":" + value)
-    block = b"".join([line + b"\n" for line in lines])
-    return block, b";".join(names)
-
-
-def _canonical_request(
-    method: str,
-    target: bytes,
-    headers: Iterable[_Pair],
-    selects: _Selects,
-    payload_hash: str,
-    normalize_path: bool,
-    double_encode: bool,
-    extra_query: Sequence[_Pair] = (),
-) -> tuple[bytes, bytes]:
-    path, _, query = target.partition(b"?")
-    pairs = _query_pairs(query) if query else []
-    pairs.extend(extra_query)
-    pairs.sort()
-    block, signed = _canonical_headers(headers, selects)
-    canonical = b"\n".join(
-        [
-            method.encode("utf-8"),
-            _canonical_uri(path, normalize_path, double_encode),
-            _join_pairs(pairs),
-            block,
-            signed,
-            payload_hash.encode("utf-8"),
-        ]
-    )
-    return canonical, signed
-
 
 # --- signing --------------------------------------------------------------------
 
@@ -248,11 +103,11 @@ def sigv4_canonical_request(
     segments from the path, ``double_encode`` encodes the path as sent a second time
     (every service but S3 does both; S3 neither).
     """
-    canonical, signed = _canonical_request(
+    canonical, signed = canonical_request(
         method,
         target,
         [(h[1], h[2]) for h in headers],
-        _selects(include),
+        selects(include),
         payload_hash,
         normalize_path,
         double_encode,
@@ -303,8 +158,8 @@ def sigv4_sign_headers(
     if security_token is not None:
         added.append((*_TOKEN, security_token.encode("utf-8")))
     kept = [header for header in headers if header[1].lower() not in _REPLACED]
-    selection = _selects(include)
-    canonical, signed = _canonical_request(
+    selection = selects(include)
+    canonical, signed = canonical_request(
         method,
         target,
         [(h[1], h[2]) for h in kept] + [(h[1], h[2]) for h in added],
@@ -336,7 +191,7 @@ def _query_without_presign_parameters(query: bytes) -> bytes:
 
 def _presign_pairs(
     access_id: str, security_token: str | None, amz_date: str, scope: str, expires_in: int, signed: bytes
-) -> list[_Pair]:
+) -> list[Pair]:
     pairs = [
         (b"X-Amz-Algorithm", _ALGORITHM.encode("ascii")),
         (b"X-Amz-Credential", quote(f"{access_id}/{scope}", safe="").encode("ascii")),
@@ -373,19 +228,19 @@ def sigv4_presign(
     scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
     path, _, query = target.partition(b"?")
     query = _query_without_presign_parameters(query)
-    selection = _selects(include)
+    selection = selects(include)
     pairs = [(h[1], h[2]) for h in headers]
-    _, signed = _canonical_headers(pairs, selection)
+    _, signed = canonical_headers(pairs, selection)
     presign_pairs = _presign_pairs(access_id, security_token, amz_date, scope, expires_in, signed)
     unsigned = path + b"?" + query
-    canonical, _ = _canonical_request(
+    canonical, _ = canonical_request(
         method, unsigned, pairs, selection, payload_hash, normalize_path, double_encode, presign_pairs
     )
     signature = _sign(secret_key, amz_date, scope, canonical, region, service)
     return (
         unsigned
         + (b"&" if query else b"")
-        + _join_pairs(presign_pairs)
+        + join_pairs(presign_pairs)
         + b"&X-Amz-Signature="
         + signature.encode("ascii")
     )
@@ -417,12 +272,12 @@ def sigv4_presign_keys(
     scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
     base_query = _query_without_presign_parameters(base_query)
     presign_pairs = _presign_pairs(access_id, security_token, amz_date, scope, expires_in, b"host")
-    pairs = _query_pairs(base_query) + presign_pairs
+    pairs = query_pairs(base_query) + presign_pairs
     pairs.sort()
-    block, signed = _canonical_headers([(b"host", host.encode("utf-8"))], lambda _: True)
-    tail = b"\n" + _join_pairs(pairs) + b"\n" + block + b"\n" + signed + b"\n" + payload_hash.encode("utf-8")
+    block, signed = canonical_headers([(b"host", host.encode("utf-8"))], lambda _: True)
+    tail = b"\n" + join_pairs(pairs) + b"\n" + block + b"\n" + signed + b"\n" + payload_hash.encode("utf-8")
     url_query = (
-        base_query + (b"&" if base_query else b"") + _join_pairs(presign_pairs) + b"&X-Amz-Signature="
+        base_query + (b"&" if base_query else b"") + join_pairs(presign_pairs) + b"&X-Amz-Signature="
     ).decode("utf-8", "replace")
     key = sigv4_signing_key(secret_key, amz_date[:8], region, service)
     head = f"{_ALGORITHM}\n{amz_date}\n{scope}\n"
@@ -436,7 +291,7 @@ def sigv4_presign_keys(
     for object_key in keys:
         encoded = quote(object_key, safe="/")
         path = base_path + encoded.encode("ascii")
-        canonical = method_line + _canonical_uri(path, normalize_path, double_encode) + tail
+        canonical = method_line + canonical_uri(path, normalize_path, double_encode) + tail
         string_to_sign = head + sha256(canonical).hexdigest()
         signature = digest(key, string_to_sign.encode("utf-8"), "sha256").hex()
         urls.append(f"{prefix}{encoded}?{url_query}{signature}")
