@@ -17,6 +17,7 @@ from httpx_auth import _core
 from httpx_auth import _validation as check
 from httpx_auth._aws_params import (
     EMPTY_SHA256,
+    S3_SERVICES,
     UNSIGNED_PAYLOAD,
     CredentialsProvider,
     bad_credentials,
@@ -187,7 +188,7 @@ class AWS4Auth(AuthBase):
 
     def _presign_payload(self) -> str:
         # S3 presigned URLs never sign a body; other services sign an empty one.
-        return UNSIGNED_PAYLOAD if not self._normalize_path else EMPTY_SHA256
+        return UNSIGNED_PAYLOAD if self.service.lower() in S3_SERVICES else EMPTY_SHA256
 
     def presign(
         self,
