@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -267,18 +268,60 @@ def two_threads(fn: Callable[[bytes], str], data: bytes) -> float:
     return time.perf_counter() - start
 
 
+def python_runs_while_hashing(fn: Callable[[bytes], str], data: bytes) -> int:
+    """How many loops another Python thread ran while ``fn(data)`` hashed: none if the
+    hash held the GIL throughout (whatever the machine's load)."""
+    hashing, done = threading.Event(), threading.Event()
+    loops = 0
+
+    def count() -> None:
+        nonlocal loops
+        hashing.wait()
+        while not done.is_set():
+            loops += 1
+
+    counter = threading.Thread(target=count)
+    counter.start()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1.0)  # the counter only runs if the GIL is given away
+    try:
+        hashing.set()
+        fn(data)
+        done.set()
+    finally:
+        sys.setswitchinterval(interval)
+    counter.join()
+    return loops
+
+
 @needs_native
 def bench_payload_hash_two_threads_scale(benchmark: Any, payload: bytes) -> None:
-    """Two threads hashing 64 MiB each at once, against one thread hashing twice."""
+    """Two threads hashing 64 MiB each at once, against one thread hashing twice.
+
+    Scaling needs two idle cores: hashlib (which releases the GIL too) is measured the same
+    way, alternately, to tell a busy machine from a core that holds the GIL.
+    """
     benchmark.group = "sigv4: payload hash, 64 MiB"
     if benchmark.disabled:
-        two_threads(_native.sha256_hex, payload[: MIB])
+        two_threads(_native.sha256_hex, payload[:MIB])
         benchmark(lambda: None)
         return
-    one = min(hash_time(_native.sha256_hex, payload, repeat=3) for _ in range(2))
-    both = min(two_threads(_native.sha256_hex, payload) for _ in range(5))
+
+    def scaling(fn: Callable[[bytes], str]) -> float:
+        one = hash_time(fn, payload, repeat=2)
+        both = min(two_threads(fn, payload) for _ in range(2))
+        return 2 * one / both
+
+    assert python_runs_while_hashing(_native.sha256_hex, payload) > 1000  # the GIL is released
+    ours, peer = 0.0, 0.0
+    for _ in range(5):
+        ours, peer = max(ours, scaling(_native.sha256_hex)), max(peer, scaling(hashlib_hex))
     benchmark.pedantic(two_threads, args=(_native.sha256_hex, payload), rounds=3)
-    scaling = 2 * one / both
-    benchmark.extra_info["two_thread_scaling"] = scaling
-    print(f"\ntwo threads hashing 64 MiB each: {scaling:.2f}x the throughput of one (target 1.8x)")
-    assert scaling >= 1.8
+    benchmark.extra_info.update({"two_thread_scaling": ours, "hashlib_two_thread_scaling": peer})
+    print(f"\ntwo threads hashing 64 MiB each: {ours:.2f}x the throughput of one "
+          f"(hashlib: {peer:.2f}x; target 1.8x)")
+    if peer >= 1.8:
+        assert ours >= 1.8
+    else:  # no two idle cores here: scale at least as well as hashlib does
+        print("fewer than two idle cores: compared with hashlib's scaling instead")
+        assert ours >= 0.9 * peer
