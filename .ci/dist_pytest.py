@@ -47,7 +47,8 @@ class InstalledPackageGuard:
             pytest.exit(f"{sys.executable} is not a venv's interpreter", returncode=3)
         strays = self.strays()
         if strays:
-            pytest.exit(f"not the installed package: {strays}", returncode=3)
+            shown = ", ".join(strays[:3]) + (f" and {len(strays) - 3} more" if len(strays) > 3 else "")
+            pytest.exit(f"not the installed package: {shown}", returncode=3)
         if _core.BACKEND != self.backend:
             pytest.exit(f"default BACKEND is {_core.BACKEND!r}, expected {self.backend!r}", returncode=3)
         print(f"\ndist_pytest: testing {Path(httpx_auth.__file__).parent} (BACKEND={_core.BACKEND})")

@@ -169,6 +169,23 @@ def main() -> int:
             if code == 0 or not re.search(rf"{re.escape(artifact.name)}: .*_added_later\.py.* missing", err):
                 failures.append(f"new module: {artifact.name} not reported: {err.strip() or 'no error'}")
 
+    # The publish job's completeness check, on file names alone.
+    release = [sdist.name, pure.name] + [
+        f"httpx_auth-{version}-cp39-abi3-{tag}.whl"
+        for tag in ("manylinux_2_17_x86_64.manylinux2014_x86_64", "manylinux_2_17_aarch64.manylinux2014_aarch64",
+                    "musllinux_1_2_x86_64", "musllinux_1_2_aarch64", "macosx_10_12_x86_64", "macosx_11_0_arm64",
+                    "win_amd64")
+    ]
+    for label, names, expected in (
+        ("whole release", release, None),
+        ("release without Windows", release[:-1], "Windows x64, found 0"),
+        ("release without the pure wheel", release[:1] + release[2:], "pure-Python wheel"),
+    ):
+        report = dist_check.Report()
+        dist_check.check_release_set([Path(n) for n in names], report)
+        if (expected is None) != (not report.errors) or (expected and expected not in str(report.errors)):
+            failures.append(f"{label}: expected {expected or 'no error'}, got {report.errors}")
+
     workflow = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "release.yml").read_text())
     lint_cases: list[tuple[str, Callable[[dict[str, Any]], None], str]] = [
         ("aarch64 musllinux dropped",
@@ -194,7 +211,7 @@ def main() -> int:
 
     for failure in failures:
         print(f"dist_selftest: FAILED: {failure}", file=sys.stderr)
-    total = len(wheel_cases) + len(sdist_cases) + 1 + len(lint_cases)
+    total = len(wheel_cases) + len(sdist_cases) + 1 + 3 + len(lint_cases) + 1
     print(f"dist_selftest: {total - len(failures)} of {total} broken inputs caught")
     return 1 if failures else 0
 

@@ -4,8 +4,9 @@
     python -I .ci/dist_smoke.py --backend rust|python --version X.Y.Z --libs httpx[,httpx2]
 
 Checks that the package comes from the venv (not a source tree), has the expected
-version and backend, imports every one of its modules, and authenticates real
-requests (through a mock transport) with each listed HTTP library, sync and async.
+version and backend, imports every one of its modules, authenticates real requests
+(through a mock transport) with each listed HTTP library, sync and async, and that
+its offline demo (``python -m httpx_auth``) runs.
 Libraries not listed must be absent: a minimal install works without httpx2.
 Runs on every Python the package supports (3.9 and up).
 """
@@ -20,6 +21,7 @@ import importlib.util
 import json
 import os
 import pkgutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -123,6 +125,18 @@ def check_library(lib_name: str) -> None:
     check_answer(lib_name, "async", asyncio.run(run_async()))
 
 
+def check_demo() -> str:
+    """``python -m httpx_auth`` (an offline tour) runs from the install, if the package has one."""
+    if importlib.util.find_spec("httpx_auth.__main__") is None:
+        return "no python -m httpx_auth"
+    demo = subprocess.run(
+        [sys.executable, "-I", "-m", "httpx_auth"], capture_output=True, text=True, timeout=120
+    )
+    if demo.returncode != 0 or not demo.stdout.strip():
+        fail(f"python -m httpx_auth failed ({demo.returncode}): {demo.stderr.strip()[-2000:]}")
+    return "python -m httpx_auth ran"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=("rust", "python"), required=True)
@@ -143,6 +157,7 @@ def main() -> int:
             fail(f"{optional} is installed; this check is meant to run without it")
     for lib_name in libs:
         check_library(lib_name)
+    notes.append(check_demo())
     extra = f" ({'; '.join(notes)})" if notes else ""
     print(
         f"dist_smoke: ok: httpx_auth {httpx_auth.__version__} on Python {sys.version.split()[0]}"
