@@ -6,8 +6,9 @@
 //!   percent-encodes the path *as sent* a second time;
 //! - S3 never normalises and encodes once: what was sent keeps its meaning, so an
 //!   escape such as `%2F` stays an escape;
-//! - query parameters are taken as sent, their encoding normalised, then sorted by
-//!   encoded name, then value;
+//! - query parameters are taken as sent and read the way servers read them (a `+` is
+//!   a space, as in form encoding, which is also how httpx sends spaces from
+//!   `params=`), their encoding normalised, then sorted by encoded name, then value;
 //! - header names are lowercased, values trimmed with inner runs of whitespace
 //!   collapsed, repeated headers joined with `,`, and the result sorted by name.
 
@@ -54,10 +55,18 @@ pub fn uri_encode(data: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
     }
 }
 
+/// Where sent text comes from: a path keeps its `/` (and a `+` is a plus); a query
+/// parameter's name or value has its `/` encoded and reads a `+` as a space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Path,
+    Query,
+}
+
 /// Bring text that was sent percent-encoded to SigV4's encoding without changing
 /// what it means: escapes of unreserved characters are decoded, other escapes get
 /// uppercase hex, bytes that must be escaped are (a `%` that starts no escape too).
-pub fn normalize_encoding(data: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
+pub fn normalize_encoding(data: &[u8], part: Part, out: &mut Vec<u8>) {
     let mut i = 0;
     while i < data.len() {
         let byte = data[i];
@@ -75,10 +84,11 @@ pub fn normalize_encoding(data: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
                 continue;
             }
         }
-        if is_unreserved(byte) || (keep_slash && byte == b'/') {
-            out.push(byte);
-        } else {
-            push_escape(out, byte);
+        match (byte, part) {
+            (b'/', Part::Path) => out.push(byte),
+            (b'+', Part::Query) => out.extend_from_slice(b"%20"),
+            _ if is_unreserved(byte) => out.push(byte),
+            _ => push_escape(out, byte),
         }
         i += 1;
     }
@@ -149,7 +159,7 @@ pub fn canonical_uri(path: &[u8], rules: PathRules, out: &mut Vec<u8>) {
     if rules.double_encode {
         uri_encode(path, true, out);
     } else {
-        normalize_encoding(path, true, out);
+        normalize_encoding(path, Part::Path, out);
     }
 }
 
@@ -176,9 +186,9 @@ pub fn query_pairs(query: &[u8]) -> Vec<Pair> {
                 None => (piece, &b""[..]),
             };
             let mut encoded_name = Vec::with_capacity(name.len());
-            normalize_encoding(name, false, &mut encoded_name);
+            normalize_encoding(name, Part::Query, &mut encoded_name);
             let mut encoded_value = Vec::with_capacity(value.len());
-            normalize_encoding(value, false, &mut encoded_value);
+            normalize_encoding(value, Part::Query, &mut encoded_value);
             (encoded_name, encoded_value)
         })
         .collect()
@@ -337,7 +347,7 @@ mod tests {
 
     #[test]
     fn normalize_encoding_keeps_meaning() {
-        let n = |s: &[u8]| encoded(|o| normalize_encoding(s, true, o));
+        let n = |s: &[u8]| encoded(|o| normalize_encoding(s, Part::Path, o));
         assert_eq!(n(b"/a%2Fb"), "/a%2Fb");
         assert_eq!(n(b"/a%2fb"), "/a%2Fb");
         assert_eq!(n(b"/%7e%41"), "/~A");
@@ -386,9 +396,16 @@ mod tests {
 
     #[test]
     fn query_is_signed_as_sent_and_sorted() {
-        let mut pairs = query_pairs(b"b=2&a=%7e&a=1&&c&x+y=z%2f&=");
+        let mut pairs = query_pairs(b"b=2&a=%7e&a=1&&c&x+y=z%2f%2B&=");
         let q = encoded(|o| canonical_query(&mut pairs, o));
-        assert_eq!(q, "=&a=1&a=~&b=2&c=&x%2By=z%2F");
+        assert_eq!(q, "=&a=1&a=~&b=2&c=&x%20y=z%2F%2B");
+    }
+
+    #[test]
+    fn a_plus_is_a_space_in_queries_only() {
+        let q = |s: &[u8], part| encoded(|o| normalize_encoding(s, part, o));
+        assert_eq!(q(b"a+b%2B", Part::Query), "a%20b%2B");
+        assert_eq!(q(b"/a+b%2B", Part::Path), "/a%2Bb%2B");
     }
 
     #[test]

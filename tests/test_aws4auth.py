@@ -175,6 +175,16 @@ async def test_same_authorization_as_botocore_async(backend: str, http: ModuleTy
     assert sent.header("x-amz-security-token") == TOKEN
 
 
+def test_a_plus_in_the_query_is_a_space(backend: str, http: ModuleType) -> None:
+    # httpx sends a space from params= as "+", and servers read it back as a space: the
+    # query signed is the one they decode (a plus that is a plus is sent as %2B).
+    with frozen():
+        sent = send(http, s3(), url="https://examplebucket.s3.amazonaws.com/", params={"prefix": "a b+c"})
+        expected = botocore_authorization("https://examplebucket.s3.amazonaws.com/?prefix=a%20b%2Bc")
+    assert sent.last.url.query == b"prefix=a+b%2Bc"
+    assert sent.header("authorization") == expected
+
+
 def test_s3_keys_are_signed_as_sent(backend: str, http: ModuleType) -> None:
     # httpx sends '+', '=' and '$' as they are; S3 signs them encoded, once.
     with frozen():

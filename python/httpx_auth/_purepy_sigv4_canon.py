@@ -30,13 +30,18 @@ def _fix(match: re.Match[bytes]) -> bytes:
     return bytes((byte,)) if byte in _UNRESERVED else b"%" + pair.upper()
 
 
-def normalize_encoding(data: bytes, keep_slash: bool) -> bytes:
+def _fix_query(match: re.Match[bytes]) -> bytes:
+    return b"%20" if match.group() == b"+" else _fix(match)
+
+
+def normalize_encoding(data: bytes, in_path: bool) -> bytes:
     """Text sent percent-encoded, in SigV4's encoding without a change of meaning:
     escapes of unreserved characters decoded, other escapes in uppercase hex, bytes
-    that need it escaped (a ``%`` that starts no escape too)."""
-    if keep_slash:
+    that need it escaped (a ``%`` that starts no escape too). A path keeps its ``/``;
+    a query name or value reads ``+`` as a space, as servers do."""
+    if in_path:
         return data if _CLEAN_PATH.fullmatch(data) else _TO_FIX_PATH.sub(_fix, data)
-    return data if _CLEAN.fullmatch(data) else _TO_FIX.sub(_fix, data)
+    return data if _CLEAN.fullmatch(data) else _TO_FIX.sub(_fix_query, data)
 
 
 def remove_dot_segments(path: bytes) -> bytes:
