@@ -1,5 +1,8 @@
-"""Session fixtures for two S3 implementations that verify SigV4 signatures:
-SeaweedFS (``weed mini``) and moto in server mode with authentication switched on."""
+"""Fixtures for two S3 implementations that verify SigV4 signatures: SeaweedFS
+(``weed mini``) and moto in server mode with authentication switched on.
+
+They are module-scoped (a few seconds to start) so that they are gone before the OAuth2
+server and the browser start: the whole suite stays well under 1 GB."""
 
 from __future__ import annotations
 
@@ -62,7 +65,7 @@ def _boto_client(service: str, endpoint: str, access_id: str, secret_key: str, t
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def seaweedfs_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Target]:
     """SeaweedFS all-in-one (``weed mini``) with one S3 identity, on 127.0.0.1 only."""
     weed = shutil.which("weed")
@@ -111,7 +114,7 @@ def seaweedfs_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Target]
         server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def moto_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Target]:
     """moto's server with request authentication on: an IAM user with an access key, a role
     it can assume (for session-token credentials), and a bucket."""

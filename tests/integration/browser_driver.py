@@ -75,7 +75,7 @@ def main(url: str) -> int:
                 # The redirect reached httpx_auth's local server: let its page finish (for an
                 # implicit grant, its script sends the fragment back), then leave.
                 if driver.execute_script("return document.readyState") == "complete":
-                    time.sleep(1.5)
+                    time.sleep(1.0)
                     try:
                         say(f"redirect page {current.netloc}{current.path}: {driver.title!r}")
                         driver.save_screenshot(str(log_dir / f"{tag}.png"))
