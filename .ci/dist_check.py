@@ -293,8 +293,9 @@ def check_sdist(path: Path, root: Path, version: str, report: Report) -> Metadat
         for name in sorted(needed - names):
             report.fail(where, f"{name} is missing from the sdist")
         for name in sorted(needed & names):
-            source_file = root / name
-            if name.startswith(("python/", "rust/")) and read_member(tar, f"{prefix}/{name}") != source_file.read_bytes():
+            if not name.startswith(("python/", "rust/")):
+                continue
+            if read_member(tar, f"{prefix}/{name}") != (root / name).read_bytes():
                 report.fail(where, f"{name} differs from the source tree")
         if "pyproject.toml" in names:
             pyproject = tomllib.loads(read_member(tar, f"{prefix}/pyproject.toml").decode())
