@@ -47,10 +47,15 @@ def bench_basic_is_no_slower_than_httpx_basic_auth(benchmark: Any) -> None:
     import timeit
 
     request = httpx.Request("GET", "https://example.com/")
-    ours_reused = httpx_auth.Basic("u", "p")
-    ours = min(timeit.repeat(lambda: _apply(ours_reused, request), number=2000, repeat=5))
-    peer_auth = httpx.BasicAuth("u", "p")
-    peer = min(timeit.repeat(lambda: _apply(peer_auth, request), number=2000, repeat=5))
-    benchmark.extra_info["ratio_peer_over_ours"] = peer / ours
-    benchmark(_apply, ours_reused, request)
-    assert ours <= peer * 1.25, f"Basic costs {ours / peer:.2f}x httpx.BasicAuth"
+    ours_auth, peer_auth = httpx_auth.Basic("u", "p"), httpx.BasicAuth("u", "p")
+    benchmark(_apply, ours_auth, request)
+    if benchmark.disabled:  # CI runs benches once to see they work; timings mean nothing there
+        return
+    # Interleave the two measurements so that load on the machine hits both alike.
+    ours, peer = [], []
+    for _ in range(7):
+        ours.append(min(timeit.repeat(lambda: _apply(ours_auth, request), number=2000, repeat=3)))
+        peer.append(min(timeit.repeat(lambda: _apply(peer_auth, request), number=2000, repeat=3)))
+    ratio = min(ours) / min(peer)
+    benchmark.extra_info["ours_over_httpx_basic_auth"] = ratio
+    assert ratio <= 1.25, f"Basic costs {ratio:.2f}x httpx.BasicAuth"
