@@ -155,3 +155,32 @@ async def test_a_flow_is_closed_at_once_when_the_request_fails(http: ModuleType)
         with pytest.raises(http.ConnectError):
             await aclient.get("https://api.example/", auth=async_auth)
     assert sync_auth.cleaned_up and async_auth.cleaned_up
+
+
+class LoudApiKey(httpx_auth.HeaderApiKey):
+    """A subclass that changes the flow: the in-place fast path must not bypass it."""
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        request.headers["X-Loud"] = "yes"
+        yield from super().auth_flow(request)
+
+
+async def test_one_step_auths_combined_sync_and_async(http: ModuleType, echo: Any) -> None:
+    auth = httpx_auth.HeaderApiKey("k") + httpx_auth.QueryApiKey("q") + httpx_auth.Basic("u", "p")
+    with http.Client(transport=echo) as client:
+        sync_sent = client.get("https://api.example/", auth=auth).json()
+    async with http.AsyncClient(transport=echo) as aclient:
+        async_sent = (await aclient.get("https://api.example/", auth=auth)).json()
+    for sent in (sync_sent, async_sent):
+        assert sent["url"] == "https://api.example/?api_key=q"
+        assert sent["headers"]["x-api-key"] == "k"
+        assert sent["headers"]["authorization"] == "Basic dTpw"
+
+
+async def test_a_subclass_that_changes_the_flow_is_honoured(http: ModuleType, echo: Any) -> None:
+    for auth in (LoudApiKey("k"), httpx_auth.Basic("u", "p") + LoudApiKey("k")):
+        with http.Client(transport=echo) as client:
+            assert client.get("https://api.example/", auth=auth).json()["headers"]["x-loud"] == "yes"
+        async with http.AsyncClient(transport=echo) as aclient:
+            sent = (await aclient.get("https://api.example/", auth=auth)).json()
+        assert sent["headers"]["x-loud"] == "yes" and sent["headers"]["x-api-key"] == "k"

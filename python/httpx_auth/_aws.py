@@ -27,7 +27,7 @@ from httpx_auth._aws_params import (
     provided_credentials,
     scope_part,
 )
-from httpx_auth._base import AuthBase
+from httpx_auth._base import OneStepAuth
 from httpx_auth._errors import InvalidParameter
 
 __all__ = ["AWS4Auth"]
@@ -49,11 +49,7 @@ def _set_header_list(request: Any, signed: list[tuple[bytes, bytes, bytes]]) -> 
         request.headers = type(headers)([(name, value) for name, _, value in signed])
 
 
-def _once(request: Any) -> Generator[Any, Any, None]:
-    yield request
-
-
-class AWS4Auth(AuthBase):
+class AWS4Auth(OneStepAuth):
     """Sign requests with AWS Signature Version 4 (``Authorization`` header), or
     presign URLs.
 
@@ -161,28 +157,8 @@ class AWS4Auth(AuthBase):
         _set_header_list(request, signed)
         return request
 
-    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
-        yield self.sign(request)
-
-    # Signing needs nothing back from the server: unless a subclass changes the flow,
-    # skip the general drivers (made for flows that send requests of their own).
-
-    def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
-        if type(self).auth_flow is not AWS4Auth.auth_flow:
-            return super().sync_auth_flow(request)
-        if self.requires_request_body:
-            request.read()
-        return _once(self.sign(request))
-
-    def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
-        if type(self).auth_flow is not AWS4Auth.auth_flow:
-            return super().async_auth_flow(request)
-        return self._signed_async(request)
-
-    async def _signed_async(self, request: Any) -> AsyncGenerator[Any, Any]:
-        if self.requires_request_body:
-            await request.aread()
-        yield self.sign(request)
+    def _apply(self, request: Any) -> Any:
+        return self.sign(request)
 
     # --- presigned URLs ---------------------------------------------------------
 

@@ -125,6 +125,40 @@ class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
             flow.close()
 
 
+def _once(request: Any) -> Generator[Any, Any, None]:
+    yield request
+
+
+class OneStepAuth(AuthBase):
+    """An auth that only changes the request: it sends nothing of its own and needs
+    nothing back. Unless a subclass changes ``auth_flow``, the general drivers (made for
+    flows with requests of their own) are skipped: this is every request's hot path."""
+
+    def _apply(self, request: Any) -> Any:
+        """Authenticate ``request`` in place and return it."""
+        raise NotImplementedError
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        yield self._apply(request)
+
+    def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if type(self).auth_flow is not OneStepAuth.auth_flow:
+            return super().sync_auth_flow(request)
+        if self.requires_request_body:
+            request.read()
+        return _once(self._apply(request))
+
+    def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        if type(self).auth_flow is not OneStepAuth.auth_flow:
+            return super().async_auth_flow(request)
+        return self._apply_async(request)
+
+    async def _apply_async(self, request: Any) -> AsyncGenerator[Any, Any]:
+        if self.requires_request_body:
+            await request.aread()
+        yield self._apply(request)
+
+
 def _members(auth: Any) -> tuple[Any, ...]:
     if isinstance(auth, MultiAuth):
         return auth.authentications
@@ -169,6 +203,10 @@ class MultiAuth(AuthBase):
 def _chain_sync(auths: tuple[Any, ...], request: Any, flow_of: Any) -> Generator[Any, Any, Any]:
     if not auths:
         return (yield request)
+    if _is_plain_one_step(auths[0]):
+        if auths[0].requires_request_body:
+            request.read()
+        return (yield from _chain_sync(auths[1:], auths[0]._apply(request), flow_of))
     flow = flow_of(auths[0], request)
     outgoing = next(flow)
     while True:
@@ -182,12 +220,21 @@ def _chain_sync(auths: tuple[Any, ...], request: Any, flow_of: Any) -> Generator
             return response
 
 
+def _is_plain_one_step(auth: Any) -> bool:
+    # Applied in place, without a generator of its own (see OneStepAuth).
+    return isinstance(auth, OneStepAuth) and type(auth).auth_flow is OneStepAuth.auth_flow
+
+
 class _Done:
     def __init__(self, response: Any) -> None:
         self.response = response
 
 
 async def _chain_async(auths: tuple[Any, ...], request: Any) -> AsyncGenerator[Any, Any]:
+    while auths and _is_plain_one_step(auths[0]):
+        if auths[0].requires_request_body:
+            await request.aread()
+        request, auths = auths[0]._apply(request), auths[1:]
     if not auths:
         response = yield request
         yield _Done(response)

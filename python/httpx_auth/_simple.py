@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Generator
 from typing import Any
 from urllib.parse import quote
 
 from httpx_auth import _validation as check
-from httpx_auth._base import AuthBase
+from httpx_auth._base import OneStepAuth
 from httpx_auth._errors import InvalidParameter
 
 
-class Basic(AuthBase):
+class Basic(OneStepAuth):
     """HTTP Basic authentication (RFC 7617) that can be combined with other auths."""
 
     def __init__(self, username: str, password: str) -> None:
@@ -27,12 +26,12 @@ class Basic(AuthBase):
     def __repr__(self) -> str:
         return f"Basic(username={self.username!r}, password=<hidden>)"
 
-    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+    def _apply(self, request: Any) -> Any:
         request.headers["Authorization"] = self._header
-        yield request
+        return request
 
 
-class HeaderApiKey(AuthBase):
+class HeaderApiKey(OneStepAuth):
     """Send an API key in a request header."""
 
     def __init__(self, api_key: str, header_name: str | None = None) -> None:
@@ -44,12 +43,12 @@ class HeaderApiKey(AuthBase):
     def __repr__(self) -> str:
         return f"HeaderApiKey(api_key=<hidden>, header_name={self.header_name!r})"
 
-    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+    def _apply(self, request: Any) -> Any:
         request.headers[self.header_name] = self.api_key
-        yield request
+        return request
 
 
-class QueryApiKey(AuthBase):
+class QueryApiKey(OneStepAuth):
     """Send an API key as a query parameter, appended to the query string as sent."""
 
     def __init__(self, api_key: str, query_parameter_name: str | None = None) -> None:
@@ -64,8 +63,8 @@ class QueryApiKey(AuthBase):
     def __repr__(self) -> str:
         return f"QueryApiKey(api_key=<hidden>, query_parameter_name={self.query_parameter_name!r})"
 
-    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+    def _apply(self, request: Any) -> Any:
         # Append rather than re-encode: the parameters already there stay byte for byte.
         query = request.url.query
         request.url = request.url.copy_with(query=query + b"&" + self._pair if query else self._pair)
-        yield request
+        return request
