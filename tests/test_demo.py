@@ -22,7 +22,7 @@ def test_demo_runs_and_shows_each_auth(no_extensions: str) -> None:
     assert "?page=2&api_key=my-api-key" in out
     assert "signature matches the one published by AWS" in out
     assert "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41" in out
-    assert "X-Amz-Signature=" not in out or "X-Amz-Expires=900" in out
+    assert "presigned for 15 minutes: https://examplebucket.s3.amazonaws.com/report.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256" in out
     assert "token requests so far: 1" in out
     for secret in ("opensesame", "demo-secret", "wJalrXUtnFEMI"):
         assert secret not in out
