@@ -11,6 +11,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+import trio
 
 from httpx_auth import InvalidGrantRequest, OAuth2ClientCredentials
 from httpx_auth._oauth2 import engine, grant
@@ -256,7 +257,6 @@ def test_different_configurations_do_not_wait_for_each_other(http: ModuleType) -
 
 
 def test_trio_tasks_share_one_token_request(http: ModuleType) -> None:
-    trio = pytest.importorskip("trio")
     attempts = 0
 
     async def handler(request: Any) -> Any:
