@@ -262,30 +262,38 @@ pub fn sign_headers(
     Ok(AddedHeaders { headers: added })
 }
 
+/// What the unit tests of the signer and of presigning share: the official test
+/// suite's credentials, time and scope.
 #[cfg(test)]
-mod tests {
+pub(crate) mod test_fixtures {
     use super::*;
 
-    const ACCESS_ID: &str = "AKIDEXAMPLE";
-    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    const SUITE_TIME: i64 = 1_440_938_160; // 2015-08-30T12:36:00Z
+    pub const ACCESS_ID: &str = "AKIDEXAMPLE";
+    pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    pub const EMPTY_SHA256: &str =
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    pub const SUITE_TIME: i64 = 1_440_938_160; // 2015-08-30T12:36:00Z
 
-    fn signer(s3: bool) -> Signer<'static> {
-        let path = if s3 {
-            PathRules::S3
-        } else {
-            PathRules::SERVICE
-        };
+    pub fn signer(s3: bool) -> Signer<'static> {
         Signer {
             access_id: ACCESS_ID,
             secret_key: SECRET,
             security_token: None,
             region: "us-east-1",
             service: "service",
-            path,
+            path: if s3 {
+                PathRules::S3
+            } else {
+                PathRules::SERVICE
+            },
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_fixtures::*;
+    use super::*;
 
     #[test]
     fn amz_date_formats_utc() {

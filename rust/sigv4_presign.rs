@@ -228,29 +228,8 @@ pub fn presign_keys<S: AsRef<str>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sigv4::test_fixtures::*;
     use crate::sigv4::UNSIGNED_PAYLOAD;
-    use crate::sigv4_canon::PathRules;
-
-    const ACCESS_ID: &str = "AKIDEXAMPLE";
-    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
-    const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    const SUITE_TIME: i64 = 1_440_938_160; // 2015-08-30T12:36:00Z
-
-    fn signer(s3: bool) -> Signer<'static> {
-        let path = if s3 {
-            PathRules::S3
-        } else {
-            PathRules::SERVICE
-        };
-        Signer {
-            access_id: ACCESS_ID,
-            secret_key: SECRET,
-            security_token: None,
-            region: "us-east-1",
-            service: "service",
-            path,
-        }
-    }
 
     #[test]
     fn get_vanilla_presigned() {
