@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 
+from httpx_auth import _purepy_sigv4
 from httpx_auth._purepy_sigv4 import (
     sigv4_amz_date,
     sigv4_canonical_request,
@@ -23,19 +24,8 @@ from httpx_auth._purepy_sigv4 import (
     sigv4_string_to_sign,
 )
 
-__all__ = [
-    "jwt_exp",
-    "pkce_s256_challenge",
-    "sha256_hex",
-    "sigv4_amz_date",
-    "sigv4_canonical_request",
-    "sigv4_presign",
-    "sigv4_presign_keys",
-    "sigv4_sign_headers",
-    "sigv4_signature",
-    "sigv4_signing_key",
-    "sigv4_string_to_sign",
-]
+__all__ = ["jwt_exp", "pkce_s256_challenge", "sha256_hex"]
+__all__ += _purepy_sigv4.__all__
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
