@@ -18,7 +18,14 @@ from typing import Any
 import pytest
 import time_machine
 
-from httpx_auth import AuthenticationFailed, JsonTokenFileCache, OAuth2, OAuth2ClientCredentials, TokenMemoryCache
+from httpx_auth import (
+    AuthenticationFailed,
+    InvalidParameter,
+    JsonTokenFileCache,
+    OAuth2,
+    OAuth2ClientCredentials,
+    TokenMemoryCache,
+)
 from httpx_auth._oauth2 import Token, file_cache
 from oauth2_fakes import TOKEN_URL, FakeServer, fresh_token_cache, store_tokens  # noqa: F401
 
@@ -224,6 +231,12 @@ def test_accepts_str_and_path(tmp_path: Path) -> None:
     JsonTokenFileCache(str(tmp_path / "a.json")).store("k", Token("t"))
     assert JsonTokenFileCache(tmp_path / "a.json").stored("k") == Token("t")
     assert repr(JsonTokenFileCache(tmp_path / "a.json")) == f"JsonTokenFileCache({str(tmp_path / 'a.json')!r})"
+
+
+@pytest.mark.parametrize("bad", [None, 3, b"tokens.json", "", ".", "/"])
+def test_bad_path_raises_invalid_parameter_naming_it(bad: Any) -> None:
+    with pytest.raises(InvalidParameter, match="tokens_path"):
+        JsonTokenFileCache(bad)
 
 
 def test_no_temporary_file_is_left_behind(tmp_path: Path) -> None:

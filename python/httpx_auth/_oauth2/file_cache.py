@@ -23,8 +23,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.cache import TokenMemoryCache
 from httpx_auth._oauth2.token import Token
+from httpx_auth._validation import InvalidParameterType
 
 log = logging.getLogger("httpx_auth")
 
@@ -79,6 +81,20 @@ def _interprocess_lock(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _file_path(tokens_path: Any) -> Path:
+    """``tokens_path`` as a ``Path`` that names a file."""
+    try:
+        text = os.fspath(tokens_path)
+    except TypeError:
+        text = None
+    if not isinstance(text, str):
+        raise InvalidParameterType(f"tokens_path must be a str or a path, not {type(tokens_path).__name__}.")
+    path = Path(text)
+    if not path.name:  # "", "." or "/": no file name to write
+        raise InvalidParameter(f"tokens_path must name a file, not {text!r}.")
+    return path
+
+
 def _signature(stat: os.stat_result) -> _Signature:
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
@@ -94,7 +110,7 @@ class JsonTokenFileCache(TokenMemoryCache):
 
     def __init__(self, tokens_path: str | os.PathLike[str]) -> None:
         super().__init__()
-        self.tokens_path = Path(tokens_path)
+        self.tokens_path = _file_path(tokens_path)
         self._lock_path = self.tokens_path.with_name(self.tokens_path.name + ".lock")
         self._signature: _Signature | None = None
         self._next_check = time.monotonic() + RECHECK_INTERVAL
