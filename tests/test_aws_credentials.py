@@ -109,6 +109,7 @@ def test_bad_arguments_are_named_and_secrets_never_shown(kwargs: dict[str, Any],
         (("AKID", ""), "secret_key"),
         ((None, SECRET), "access_id"),
         (("AKID", SECRET, 5), "security_token"),
+        (("AKID", SECRET, "token\r\nX-Injected: 1"), "security_token"),  # refused as by the constructor
         (object(), "credentials"),
     ],
 )
@@ -124,6 +125,13 @@ def test_credentials_emptied_after_construction_are_refused(backend: str, http: 
     auth = s3()
     auth.secret_key = ""
     with pytest.raises(InvalidParameter, match="secret_key must not be empty"):
+        send(http, auth)
+
+
+def test_a_refreshed_token_with_a_line_break_is_refused(backend: str, http: ModuleType) -> None:
+    auth = s3()
+    auth.security_token = "token\nX-Injected: 1"
+    with pytest.raises(InvalidParameter, match="security_token must not contain line breaks"):
         send(http, auth)
 
 

@@ -20,7 +20,7 @@ from httpx_auth._aws_params import (
     S3_SERVICES,
     UNSIGNED_PAYLOAD,
     CredentialsProvider,
-    bad_credentials,
+    checked_credentials,
     expiry,
     header_patterns,
     path_rules,
@@ -121,13 +121,8 @@ class AWS4Auth(OneStepAuth):
     def _current_credentials(self) -> tuple[str, str, str | None]:
         if self.credentials is not None:
             return provided_credentials(self.credentials)
-        access_id, secret_key, token = self.access_id, self.secret_key, self.security_token
         # Attributes may have been refreshed (by a subclass) since __init__: check them again.
-        if not (type(access_id) is str and access_id and type(secret_key) is str and secret_key):
-            raise bad_credentials(access_id, secret_key)
-        if token is not None and type(token) is not str:
-            raise InvalidParameter(f"security_token must be a string, not {type(token).__name__}.")
-        return access_id, secret_key, token
+        return checked_credentials(self.access_id, self.secret_key, self.security_token)
 
     def sign(self, request: Any) -> Any:
         """Sign ``request`` in place (its body must have been read unless the payload

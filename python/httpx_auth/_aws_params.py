@@ -81,14 +81,22 @@ def expiry(expires_in: Any) -> int:
     return expires_in
 
 
-def bad_credentials(access_id: Any, secret_key: Any) -> InvalidParameter:
-    """The error for unusable credentials, naming the culprit but never its value."""
-    for name, value in (("access_id", access_id), ("secret_key", secret_key)):
-        if not isinstance(value, str):
-            return InvalidParameter(f"{name} must be a string, not {type(value).__name__}.")
-        if not value:
-            return InvalidParameter(f"{name} must not be empty.")
-    return InvalidParameter("access_id and secret_key must be non-empty strings.")
+def checked_credentials(access_id: Any, secret_key: Any, token: Any) -> tuple[str, str, str | None]:
+    """Credentials about to sign, checked the same way wherever they came from (the
+    constructor, attributes refreshed since, a provider); an empty token is no token.
+    Errors name the culprit but never show its value."""
+    if not (type(access_id) is str and access_id and type(secret_key) is str and secret_key):
+        for name, value in (("access_id", access_id), ("secret_key", secret_key)):
+            if not isinstance(value, str):
+                raise InvalidParameter(f"{name} must be a string, not {type(value).__name__}.")
+            if not value:
+                raise InvalidParameter(f"{name} must not be empty.")
+        raise InvalidParameter("access_id and secret_key must be non-empty strings.")
+    if token is not None and not isinstance(token, str):
+        raise InvalidParameter(f"security_token must be a string, not {type(token).__name__}.")
+    if token:  # sent as a header: no line breaks (header injection)
+        check.header_value("security_token", token)
+    return access_id, secret_key, token or None
 
 
 def provided_credentials(provider: CredentialsProvider) -> tuple[str, str, str | None]:
@@ -103,8 +111,4 @@ def provided_credentials(provider: CredentialsProvider) -> tuple[str, str, str |
             "credentials must return (access_id, secret_key[, security_token]) or an object with "
             f"access_key, secret_key and token attributes, not {type(result).__name__}."
         )
-    if not (type(access_id) is str and access_id and type(secret_key) is str and secret_key):
-        raise bad_credentials(access_id, secret_key)
-    if token is not None and not isinstance(token, str):
-        raise InvalidParameter(f"security_token must be a string, not {type(token).__name__}.")
-    return access_id, secret_key, token or None
+    return checked_credentials(access_id, secret_key, token)
