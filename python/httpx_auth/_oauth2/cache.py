@@ -42,13 +42,10 @@ class TokenMemoryCache:
         token = self._tokens.get(key)
         if token is not None and (token.expiry is None or time.time() + early_expiry < token.expiry):
             return token  # the hot path: Token.expires_within, inlined
-        if token is None or token.expires_within(early_expiry):
-            if not self._tokens_changed_elsewhere():
-                return None
-            token = self._tokens.get(key)
-            if token is None or token.expires_within(early_expiry):
-                return None
-        return token
+        if not self._tokens_changed_elsewhere():
+            return None
+        token = self._tokens.get(key)
+        return None if token is None or token.expires_within(early_expiry) else token
 
     def stored(self, key: str) -> Token | None:
         """The token stored for ``key``, even an expired one (for its refresh token)."""
