@@ -140,6 +140,15 @@ def test_headers_given_to_presign_are_signed(backend: str) -> None:
     assert url.rsplit("=", 1)[1] != plain.rsplit("=", 1)[1]
 
 
+def test_a_host_given_to_presign_replaces_the_urls(backend: str) -> None:
+    # Signing both would sign "host:a,b", which no request can ever send.
+    with frozen():
+        via = s3().presign("http://127.0.0.1:9000/k", headers={"Host": "examplebucket.s3.amazonaws.com"})
+        direct = s3().presign(f"{BUCKET}/k")
+    assert dict(parse_qsl(urlsplit(via).query))["X-Amz-SignedHeaders"] == "host"
+    assert via.replace("http://127.0.0.1:9000", BUCKET) == direct
+
+
 @pytest.mark.parametrize("expires_in", [1, 3600, 604800])
 def test_expiry_bounds_accepted(backend: str, expires_in: int) -> None:
     url = s3().presign(f"{BUCKET}/k", expires_in=expires_in)

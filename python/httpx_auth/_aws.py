@@ -173,17 +173,22 @@ class AWS4Auth(OneStepAuth):
         (1 second to 7 days). The query of ``url`` is kept as it is and signed.
 
         :param headers: headers the user of the URL will send, signed too (``host``
-            always is).
+            always is: the URL's, unless a ``Host`` is given here).
         """
         parsed = _absolute_url("url", url)
         method = check.text("method", method).upper()
         seconds = expiry(expires_in)
         access_id, secret_key, token = self._current_credentials()
-        signed_headers = [(b"host", b"host", parsed.netloc)]
+        host = parsed.netloc
+        given: list[tuple[bytes, bytes, bytes]] = []
         for name, value in (headers or {}).items():
             name = check.header_name("headers", name)
             value = check.header_value(f"headers[{name!r}]", value)
-            signed_headers.append((name.encode("ascii"), name.lower().encode("ascii"), value.encode("utf-8")))
+            if name.lower() == "host":  # the Host the URL will be sent with replaces the URL's
+                host = value.encode("utf-8")
+            else:
+                given.append((name.encode("ascii"), name.lower().encode("ascii"), value.encode("utf-8")))
+        signed_headers = [(b"host", b"host", host), *given]
         target = _core.backend.sigv4_presign(
             method,
             parsed.raw_path,
