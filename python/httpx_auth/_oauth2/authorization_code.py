@@ -12,8 +12,8 @@ from typing import Any, ClassVar
 from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2 import pkce
-from httpx_auth._oauth2.browser_grant import BrowserGrant, okta_endpoint, split_extra
-from httpx_auth._oauth2.grant import HIDDEN, scope_text
+from httpx_auth._oauth2.browser_grant import BrowserGrant, okta_endpoint, provider_query, split_extra
+from httpx_auth._oauth2.grant import HIDDEN
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint
 
@@ -114,6 +114,36 @@ class CodeGrant(BrowserGrant):
         token = yield from self.token_endpoint.request_token(request, data, self.token_field_name)
         return token if token.refresh_token else Token(token.access_token, token.expiry, refresh_token)
 
+    def _setup_okta(
+        self,
+        instance: str,
+        authorization_server: str,
+        *,
+        client_id: str,
+        scope: Any,
+        nonce: str | None,
+        extra: Mapping[str, Any],
+        **options: Any,
+    ) -> None:
+        """The body of the Okta presets' constructors (with or without PKCE).
+
+        ``extra`` (the preset's extra keyword arguments) goes to the authorization URL
+        and the token requests, secrets to the latter only; ``options`` are the other
+        ``CodeGrant`` arguments."""
+        public, hidden = split_extra(extra)
+        query = provider_query(client_id, scope, nonce, public)
+        CodeGrant.__init__(
+            self,
+            okta_endpoint(instance, authorization_server, "authorize"),
+            okta_endpoint(instance, authorization_server, "token"),
+            query=query,
+            body={"client_id": query["client_id"], **public},
+            hidden_body=hidden,
+            client_auth=None,
+            generate_nonce=nonce is None,
+            **options,
+        )
+
 
 def basic_credentials(username: str | None, password: str | None) -> tuple[str, str] | None:
     """The (user name, password) pair for the token endpoint, if any."""
@@ -195,22 +225,6 @@ class OAuth2AuthorizationCode(CodeGrant):
         )
 
 
-def okta_code_parameters(
-    client_id: str, scope: Any, nonce: str | None, kwargs: Mapping[str, Any]
-) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(authorization URL parameters, token request parameters, secret token parameters)
-    of an Okta code grant."""
-    client_id = check.text("client_id", client_id)
-    public, hidden = split_extra(kwargs)
-    query = {"client_id": client_id, **public}
-    scope = scope_text(scope)
-    if scope:
-        query["scope"] = scope
-    if nonce is not None:
-        query["nonce"] = check.text("nonce", nonce)
-    return query, {"client_id": client_id, **public}, hidden
-
-
 class OktaAuthorizationCode(OAuth2AuthorizationCode):
     """Authorization code grant of an Okta authorization server.
 
@@ -245,16 +259,13 @@ class OktaAuthorizationCode(OAuth2AuthorizationCode):
         client: Any = None,
         **kwargs: Any,
     ) -> None:
-        query, body, hidden = okta_code_parameters(client_id, scope, nonce, kwargs)
-        CodeGrant.__init__(
-            self,
-            okta_endpoint(instance, authorization_server, "authorize"),
-            okta_endpoint(instance, authorization_server, "token"),
-            query=query,
-            body=body,
-            hidden_body=hidden,
-            client_auth=None,
-            generate_nonce=nonce is None,
+        self._setup_okta(
+            instance,
+            authorization_server,
+            client_id=client_id,
+            scope=scope,
+            nonce=nonce,
+            extra=kwargs,
             redirect_uri_domain=redirect_uri_domain,
             redirect_uri_endpoint=redirect_uri_endpoint,
             redirect_uri_port=redirect_uri_port,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from httpx_auth._oauth2.authorization_code import CodeGrant, okta_code_parameters
-from httpx_auth._oauth2.browser_grant import okta_endpoint, split_extra
+from httpx_auth._oauth2.authorization_code import CodeGrant
+from httpx_auth._oauth2.browser_grant import split_extra
 
 
 class OAuth2AuthorizationCodePKCE(CodeGrant):
@@ -113,16 +113,13 @@ class OktaAuthorizationCodePKCE(OAuth2AuthorizationCodePKCE):
         client: Any = None,
         **kwargs: Any,
     ) -> None:
-        query, body, hidden = okta_code_parameters(client_id, scope, nonce, kwargs)
-        CodeGrant.__init__(
-            self,
-            okta_endpoint(instance, authorization_server, "authorize"),
-            okta_endpoint(instance, authorization_server, "token"),
-            query=query,
-            body=body,
-            hidden_body=hidden,
-            client_auth=None,
-            generate_nonce=nonce is None,
+        self._setup_okta(
+            instance,
+            authorization_server,
+            client_id=client_id,
+            scope=scope,
+            nonce=nonce,
+            extra=kwargs,
             redirect_uri_domain=redirect_uri_domain,
             redirect_uri_endpoint=redirect_uri_endpoint,
             redirect_uri_port=redirect_uri_port,

@@ -75,6 +75,18 @@ def split_extra(kwargs: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, st
     return public, hidden
 
 
+def provider_query(client_id: Any, scope: Any, nonce: str | None, extra: Mapping[str, str]) -> dict[str, str]:
+    """The authorization URL parameters of a provider preset: ``client_id``, the ``extra``
+    parameters, then ``scope`` (a string or a list) and ``nonce`` when given."""
+    query = {"client_id": check.text("client_id", client_id), **extra}
+    scope = scope_text(scope)
+    if scope:
+        query["scope"] = scope
+    if nonce is not None:
+        query["nonce"] = check.text("nonce", nonce)
+    return query
+
+
 def okta_endpoint(instance: Any, authorization_server: Any, name: str) -> str:
     """An endpoint (``authorize``, ``token``) of an Okta authorization server."""
     instance = check.text("instance", instance)

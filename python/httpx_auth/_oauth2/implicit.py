@@ -8,12 +8,11 @@ claim when it is a JWT.
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.browser_grant import BrowserGrant, okta_endpoint, split_extra
-from httpx_auth._oauth2.grant import scope_text
+from httpx_auth._oauth2.browser_grant import BrowserGrant, okta_endpoint, provider_query, split_extra
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_response import token_from_fields
 
@@ -38,6 +37,9 @@ class OAuth2Implicit(BrowserGrant):
     """
 
     grant_type = "implicit"
+    # The provider presets' defaults, when their response_type and token_field_name are None.
+    default_response_type: ClassVar[str]
+    default_token_field_name: ClassVar[str]
 
     def __init__(
         self,
@@ -96,6 +98,31 @@ class OAuth2Implicit(BrowserGrant):
             token_field_name = "id_token" if self.response_type == "id_token" else "access_token"
         self.token_field_name = self.grant_field = check.text("token_field_name", token_field_name)
 
+    def _setup_preset(
+        self,
+        authorization_url: str,
+        *,
+        client_id: str,
+        scope: Any,
+        nonce: str | None,
+        extra: Mapping[str, Any],
+        response_type: str | None,
+        token_field_name: str | None,
+        **options: Any,
+    ) -> None:
+        """The body of the provider presets' constructors: ``extra`` (the preset's extra
+        keyword arguments) goes to the authorization URL; ``options`` are the other
+        ``BrowserGrant`` arguments."""
+        public, hidden = split_extra(extra)
+        self._setup(
+            authorization_url,
+            provider_query(client_id, scope, nonce, {**public, **hidden}),
+            generate_nonce=nonce is None,
+            response_type=self.default_response_type if response_type is None else response_type,
+            token_field_name=self.default_token_field_name if token_field_name is None else token_field_name,
+            **options,
+        )
+
     def __repr__(self) -> str:
         return self._repr(
             authorization_url=self.authorization_url,
@@ -110,17 +137,6 @@ class OAuth2Implicit(BrowserGrant):
             # expires_in, if any, is the access token's: an ID token expires at its exp claim.
             fields = {name: value for name, value in fields.items() if name != "expires_in"}
         return token_from_fields(fields, self.token_field_name, expiry_from_token=True)
-
-
-def _provider_query(client_id: str, nonce: str | None, kwargs: Mapping[str, Any], scope: Any = None) -> dict[str, str]:
-    query, hidden = split_extra(kwargs)
-    query = {"client_id": check.text("client_id", client_id), **query, **hidden}
-    scope = scope_text(scope)
-    if scope:
-        query["scope"] = scope
-    if nonce is not None:
-        query["nonce"] = check.text("nonce", nonce)
-    return query
 
 
 class OktaImplicit(OAuth2Implicit):
@@ -157,12 +173,14 @@ class OktaImplicit(OAuth2Implicit):
         header_value: str = "Bearer {token}",
         **kwargs: Any,
     ) -> None:
-        self._setup(
+        self._setup_preset(
             okta_endpoint(instance, authorization_server, "authorize"),
-            _provider_query(client_id, nonce, kwargs, ["openid", "profile", "email"] if scope is None else scope),
-            generate_nonce=nonce is None,
-            response_type=self.default_response_type if response_type is None else response_type,
-            token_field_name=self.default_token_field_name if token_field_name is None else token_field_name,
+            client_id=client_id,
+            scope=["openid", "profile", "email"] if scope is None else scope,
+            nonce=nonce,
+            extra=kwargs,
+            response_type=response_type,
+            token_field_name=token_field_name,
             early_expiry=early_expiry,
             redirect_uri_domain=redirect_uri_domain,
             redirect_uri_endpoint=redirect_uri_endpoint,
@@ -220,12 +238,14 @@ class AzureActiveDirectoryImplicit(OAuth2Implicit):
         header_value: str = "Bearer {token}",
         **kwargs: Any,
     ) -> None:
-        self._setup(
+        self._setup_preset(
             _entra_authorization_url(tenant_id),
-            _provider_query(client_id, nonce, kwargs),
-            generate_nonce=nonce is None,
-            response_type=self.default_response_type if response_type is None else response_type,
-            token_field_name=self.default_token_field_name if token_field_name is None else token_field_name,
+            client_id=client_id,
+            scope=None,
+            nonce=nonce,
+            extra=kwargs,
+            response_type=response_type,
+            token_field_name=token_field_name,
             early_expiry=early_expiry,
             redirect_uri_domain=redirect_uri_domain,
             redirect_uri_endpoint=redirect_uri_endpoint,
