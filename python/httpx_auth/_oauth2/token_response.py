@@ -41,7 +41,7 @@ def response_fields(response: Any) -> dict[str, Any]:
     if not stripped:
         raise InvalidTokenResponse(f"the body of the HTTP {status} answer is empty.", status)
     if media_type == "application/json" or media_type.endswith("+json") or (
-        media_type not in ("application/x-www-form-urlencoded",) and stripped.startswith("{")
+        media_type != "application/x-www-form-urlencoded" and stripped.startswith("{")
     ):
         try:
             fields = json.loads(stripped, parse_constant=_reject_constant)
@@ -146,15 +146,14 @@ def token_from_response(
     A non-2xx answer without an RFC 6749 error raises ``InvalidTokenResponse``.
     """
     status = response.status_code
+    success = 200 <= status < 300
     try:
         fields = response_fields(response)
     except InvalidTokenResponse:
-        if 200 <= status < 300:
+        if success:
             raise
-        raise InvalidTokenResponse(
-            f"the token endpoint answered HTTP {status} without an OAuth2 error response.", status
-        ) from None
-    if not 200 <= status < 300:
+        fields = {}  # an unreadable error answer: no OAuth2 error to report
+    if not success:
         raise_for_error(fields, status)
         raise InvalidTokenResponse(f"the token endpoint answered HTTP {status} without an OAuth2 error response.", status)
     return token_from_fields(fields, token_field_name, status_code=status, expiry_from_token=expiry_from_token)
