@@ -8,7 +8,7 @@ use std::fmt;
 use hmac::Mac;
 use sha2::{Digest, Sha256};
 
-use crate::signing_key::{self, HmacSha256};
+use crate::signing_key;
 use crate::sigv4_canon::{
     canonical_headers, canonical_query, canonical_uri, query_pairs, split_target, Pair, PathRules,
     Selection,
@@ -170,9 +170,17 @@ pub fn signature(signing_key: &[u8], string_to_sign: &str) -> String {
     hex32(&signing_key::hmac(signing_key, string_to_sign.as_bytes()))
 }
 
-pub(crate) fn sign_with(mac: &HmacSha256, string_to_sign: &str) -> String {
-    let mut mac = mac.clone();
-    mac.update(string_to_sign.as_bytes());
+/// The signature of `canonical_request` made at `amz_date` within `scope`, under the
+/// signer's (cached) signing key.
+pub(crate) fn sign(
+    signer: &Signer<'_>,
+    amz_date: &str,
+    scope: &str,
+    canonical_request: &[u8],
+) -> String {
+    let date = &amz_date[..8];
+    let (_, mut mac) = signing_key::cached(signer.secret_key, date, signer.region, signer.service);
+    mac.update(string_to_sign(amz_date, scope, canonical_request).as_bytes());
     hex32(&mac.finalize().into_bytes())
 }
 
@@ -237,8 +245,7 @@ pub fn sign_headers(
         &[],
     );
     let scope = scope(date, signer.region, signer.service);
-    let (_, mac) = signing_key::cached(signer.secret_key, date, signer.region, signer.service);
-    let signature = sign_with(&mac, &string_to_sign(&amz_date, &scope, &creq));
+    let signature = sign(signer, &amz_date, &scope, &creq);
     let signed = String::from_utf8_lossy(&signed);
     let mut authorization = String::with_capacity(160 + scope.len() + signed.len());
     for part in [

@@ -6,8 +6,8 @@ use sha2::{Digest, Sha256};
 
 use crate::signing_key;
 use crate::sigv4::{
-    amz_date, canonical_request, hex32, scope, sign_with, string_to_sign, Error, Request, Signer,
-    ALGORITHM, MAX_EXPIRES_IN,
+    amz_date, canonical_request, hex32, scope, sign, Error, Request, Signer, ALGORITHM,
+    MAX_EXPIRES_IN,
 };
 use crate::sigv4_canon::{
     canonical_headers, canonical_query, canonical_uri, query_pairs, split_target, uri_encode, Pair,
@@ -90,12 +90,18 @@ fn query_without_presign_parameters(query: &[u8]) -> Vec<u8> {
     out
 }
 
-fn check_expiry(expires_in: i64) -> Result<(), Error> {
-    if (1..=MAX_EXPIRES_IN).contains(&expires_in) {
-        Ok(())
-    } else {
-        Err(Error::ExpiresOutOfRange(expires_in))
+/// A presigned URL's `x-amz-date` and credential scope, once its expiry is checked.
+fn presign_time(
+    signer: &Signer<'_>,
+    timestamp: i64,
+    expires_in: i64,
+) -> Result<(String, String), Error> {
+    if !(1..=MAX_EXPIRES_IN).contains(&expires_in) {
+        return Err(Error::ExpiresOutOfRange(expires_in));
     }
+    let amz_date = amz_date(timestamp)?;
+    let scope = scope(&amz_date[..8], signer.region, signer.service);
+    Ok((amz_date, scope))
 }
 
 /// Presign `request`: its target (`path?query`) with the query as sent followed by
@@ -108,10 +114,7 @@ pub fn presign(
     timestamp: i64,
     expires_in: i64,
 ) -> Result<Vec<u8>, Error> {
-    check_expiry(expires_in)?;
-    let amz_date = amz_date(timestamp)?;
-    let date = &amz_date[..8];
-    let scope = scope(date, signer.region, signer.service);
+    let (amz_date, scope) = presign_time(signer, timestamp, expires_in)?;
     let (path, query) = split_target(request.target);
     let query = query_without_presign_parameters(query);
     let mut target = Vec::with_capacity(path.len() + query.len() + 1);
@@ -134,8 +137,7 @@ pub fn presign(
         signer.path,
         &pairs,
     );
-    let (_, mac) = signing_key::cached(signer.secret_key, date, signer.region, signer.service);
-    let signature = sign_with(&mac, &string_to_sign(&amz_date, &scope, &creq));
+    let signature = sign(signer, &amz_date, &scope, &creq);
     push_pairs(&pairs, &mut target, !query.is_empty());
     target.extend_from_slice(b"&X-Amz-Signature=");
     target.extend_from_slice(signature.as_bytes());
@@ -163,10 +165,7 @@ pub fn presign_keys<S: AsRef<str>>(
     timestamp: i64,
     expires_in: i64,
 ) -> Result<Vec<String>, Error> {
-    check_expiry(expires_in)?;
-    let amz_date = amz_date(timestamp)?;
-    let date = &amz_date[..8];
-    let scope = scope(date, signer.region, signer.service);
+    let (amz_date, scope) = presign_time(signer, timestamp, expires_in)?;
     let base_query = query_without_presign_parameters(base.base_query);
     let pairs = presign_pairs(signer, &amz_date, &scope, expires_in, b"host");
 
@@ -189,6 +188,7 @@ pub fn presign_keys<S: AsRef<str>>(
     url_query.extend_from_slice(b"&X-Amz-Signature=");
 
     let sts_head = format!("{ALGORITHM}\n{amz_date}\n{scope}\n");
+    let date = &amz_date[..8];
     let (_, mac) = signing_key::cached(signer.secret_key, date, signer.region, signer.service);
     let mut base_path = base.base_path.to_vec();
     if base_path.last() != Some(&b'/') {

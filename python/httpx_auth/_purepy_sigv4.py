@@ -126,6 +126,10 @@ def sigv4_signature(signing_key: bytes, string_to_sign: str) -> str:
     return hmac.digest(signing_key, string_to_sign.encode("utf-8"), "sha256").hex()
 
 
+def _scope(amz_date: str, region: str, service: str) -> str:
+    return f"{amz_date[:8]}/{region}/{service}/aws4_request"
+
+
 def _sign(secret_key: str, amz_date: str, scope: str, canonical: bytes, region: str, service: str) -> str:
     key = sigv4_signing_key(secret_key, amz_date[:8], region, service)
     return sigv4_signature(key, sigv4_string_to_sign(amz_date, scope, canonical))
@@ -168,7 +172,7 @@ def sigv4_sign_headers(
         normalize_path,
         double_encode,
     )
-    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
+    scope = _scope(amz_date, region, service)
     signature = _sign(secret_key, amz_date, scope, canonical, region, service)
     authorization = (
         f"{_ALGORITHM} Credential={access_id}/{scope}, "
@@ -178,9 +182,12 @@ def sigv4_sign_headers(
     return kept + added
 
 
-def _check_expiry(expires_in: int) -> None:
+def _presign_time(timestamp: int, expires_in: int, region: str, service: str) -> tuple[str, str]:
+    """A presigned URL's ``x-amz-date`` and credential scope, once its expiry is checked."""
     if not 1 <= expires_in <= _MAX_EXPIRES_IN:
         raise ValueError(f"expires_in {expires_in} must be between 1 and {_MAX_EXPIRES_IN} seconds")
+    amz_date = sigv4_amz_date(timestamp)
+    return amz_date, _scope(amz_date, region, service)
 
 
 def _query_without_presign_parameters(query: bytes) -> bytes:
@@ -223,9 +230,7 @@ def sigv4_presign(
     """The presigned target: the path, the query as sent (minus any ``X-Amz-*``
     presign parameter, which are replaced), the ``X-Amz-*`` parameters and the
     signature. The headers ``include`` selects are signed."""
-    _check_expiry(expires_in)
-    amz_date = sigv4_amz_date(timestamp)
-    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
+    amz_date, scope = _presign_time(timestamp, expires_in, region, service)
     path, _, query = target.partition(b"?")
     query = _query_without_presign_parameters(query)
     selection = selects(include)
@@ -267,9 +272,7 @@ def sigv4_presign_keys(
     """One presigned URL per object key: ``origin`` + ``base_path`` + the key
     percent-encoded (``/`` kept) + ``base_query`` and the ``X-Amz-*`` parameters,
     each signing the ``host`` header only."""
-    _check_expiry(expires_in)
-    amz_date = sigv4_amz_date(timestamp)
-    scope = f"{amz_date[:8]}/{region}/{service}/aws4_request"
+    amz_date, scope = _presign_time(timestamp, expires_in, region, service)
     base_query = _query_without_presign_parameters(base_query)
     presign_pairs = _presign_pairs(access_id, security_token, amz_date, scope, expires_in, b"host")
     pairs = query_pairs(base_query) + presign_pairs
