@@ -71,6 +71,16 @@ def test_only_the_redirect_endpoint_is_answered() -> None:
     assert c.handle("GET", f"/callback?code=x&state={STATE}").final
 
 
+def test_the_endpoint_is_recognised_percent_encoded() -> None:
+    # Browsers and authorization servers send a path outside plain ASCII percent-encoded.
+    c = catcher(endpoint="/café")
+    assert c.handle("GET", f"/caf%C3%A9?code=x&state={STATE}").final
+    assert c.outcome()["code"] == "x"
+    # An endpoint written percent-encoded matches the same path.
+    c = catcher(endpoint="/caf%C3%A9")
+    assert c.handle("GET", f"/caf%C3%A9?code=x&state={STATE}").final
+
+
 def fail(c: ReplyCatcher, method: str, target: str, body: bytes = b"") -> tuple[Exception, str]:
     page = c.handle(method, target, body)
     assert page.final and c.done.is_set()

@@ -21,7 +21,7 @@ import hmac
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from httpx_auth._errors import GrantNotProvided, InvalidGrantRequest, StateNotProvided
 from httpx_auth._oauth2.display import DisplaySettings
@@ -50,8 +50,8 @@ class AuthorizationRequest:
 
     @property
     def path(self) -> str:
-        """The path of the redirect URI: the only one the server answers on."""
-        return urlsplit(self.redirect_uri).path or "/"
+        """The path of the redirect URI, percent-decoded: the only one the server answers on."""
+        return unquote(urlsplit(self.redirect_uri).path or "/")
 
     @property
     def host(self) -> str:
@@ -145,8 +145,8 @@ class ReplyCatcher:
     def handle(self, method: str, target: str, body: bytes = b"") -> Page:
         """The page answering ``method target`` (``target`` is the path and query)."""
         path, _, query = target.partition("?")
-        path = path.partition("#")[0] or "/"
-        if path != self.request.path:
+        # Compared decoded: browsers percent-encode a path outside plain ASCII.
+        if unquote(path.partition("#")[0] or "/") != self.request.path:
             return Page(404, _NOT_FOUND)
         if method not in ("GET", "POST"):
             return Page(405, _NOT_FOUND, headers={"Allow": "GET, POST"})
