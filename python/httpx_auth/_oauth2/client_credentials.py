@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from typing import Any
 
 from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.grant import HIDDEN, GrantAuth, extra_parameters, make_cache_key, scope_text
-from httpx_auth._oauth2.token import Token
-from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC, TokenEndpoint
+from httpx_auth._oauth2.grant import HIDDEN, FormGrant, scope_text
+from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC
 
 
-class OAuth2ClientCredentials(GrantAuth):
+class OAuth2ClientCredentials(FormGrant):
     """Tokens for the client itself, obtained with its client id and secret.
 
     Parameters:
@@ -46,33 +44,22 @@ class OAuth2ClientCredentials(GrantAuth):
         client: Any = None,
         **kwargs: Any,
     ) -> None:
-        self.token_url = check.text("token_url", token_url)
         self.client_id = check.text("client_id", client_id)
         client_secret = check.text("client_secret", client_secret)
-        self.scope = scope_text(scope)
-        self.token_field_name = check.text("token_field_name", token_field_name)
-        self._extra = extra_parameters(kwargs)
-        self._data = {"grant_type": "client_credentials", **self._extra}
-        if self.scope:
-            self._data["scope"] = self.scope
         super().__init__(
-            make_cache_key(
-                self.grant_type,
-                self.token_url,
-                {"client_id": self.client_id, "scope": self.scope, "token_field_name": self.token_field_name},
-                {"client_secret": client_secret, "extra": self._extra},
-            ),
+            token_url,
+            {},
+            identity={"client_id": self.client_id},
+            secrets={"client_secret": client_secret},
+            client_auth=(self.client_id, client_secret),
+            client_auth_method=client_auth_method,
+            scope=scope,
+            token_field_name=token_field_name,
+            extra=kwargs,
             header_name=header_name,
             header_value=header_value,
             early_expiry=early_expiry,
             timeout=timeout,
-            client=client,
-        )
-        self.token_endpoint = TokenEndpoint(
-            self.token_url,
-            client_auth=(self.client_id, client_secret),
-            client_auth_method=client_auth_method,
-            timeout=self.timeout,
             client=client,
         )
 
@@ -84,10 +71,6 @@ class OAuth2ClientCredentials(GrantAuth):
             scope=self.scope,
             extra_parameters=sorted(self._extra),
         )
-
-    def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
-        assert self.token_endpoint is not None
-        return (yield from self.token_endpoint.request_token(request, self._data, self.token_field_name))
 
 
 class OktaClientCredentials(OAuth2ClientCredentials):

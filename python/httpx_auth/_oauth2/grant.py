@@ -4,7 +4,8 @@
 ``OAuth2.token_cache``, runs a single flight when there is none (refresh token first,
 then a new grant), stores the result and puts it in the request's header. A grant
 subclasses it and implements one generator hook, ``_new_token`` (and ``_refresh_token``
-when it refreshes differently from the default).
+when it refreshes differently from the default). ``FormGrant`` implements it for grants
+whose token answers one POST of fixed form data.
 
 The hook contract
 -----------------
@@ -297,6 +298,66 @@ class GrantAuth(AuthBase):
     def _repr(self, **fields: Any) -> str:
         shown = ", ".join(f"{name}={value!r}" for name, value in fields.items())
         return f"{type(self).__name__}({shown})"
+
+
+class FormGrant(GrantAuth):
+    """A grant whose token answers one POST of fixed form data to its token endpoint
+    (client credentials, resource owner password).
+
+    Parameters:
+        token_url: the token endpoint.
+        form: the grant's own body parameters (besides ``grant_type``, ``scope`` and ``extra``).
+        identity, secrets: what identifies the configuration besides the URL, the scope,
+            the token field and ``extra`` (see ``make_cache_key``).
+        client_auth, client_auth_method: client authentication (see ``TokenEndpoint``).
+        scope: the scope requested, a string or a list of strings.
+        token_field_name: the field of the answer that holds the token.
+        extra: extra body parameters (the grant's ``**kwargs``).
+        settings: ``header_name``, ``header_value``, ``early_expiry``, ``timeout``, ``client``.
+    """
+
+    token_endpoint: TokenEndpoint
+
+    def __init__(
+        self,
+        token_url: str,
+        form: Mapping[str, str],
+        *,
+        identity: Mapping[str, Any],
+        secrets: Mapping[str, Any],
+        client_auth: Any,
+        client_auth_method: str,
+        scope: Any,
+        token_field_name: str,
+        extra: Mapping[str, Any],
+        **settings: Any,
+    ) -> None:
+        self.token_url = check.text("token_url", token_url)
+        self.scope = scope_text(scope)
+        self.token_field_name = check.text("token_field_name", token_field_name)
+        self._extra = extra_parameters(extra)
+        self._form = {"grant_type": self.grant_type, **form, **self._extra}
+        if self.scope:
+            self._form["scope"] = self.scope
+        super().__init__(
+            make_cache_key(
+                self.grant_type,
+                self.token_url,
+                {**identity, "scope": self.scope, "token_field_name": self.token_field_name},
+                {**secrets, "extra": self._extra},
+            ),
+            **settings,
+        )
+        self.token_endpoint = TokenEndpoint(
+            self.token_url,
+            client_auth=client_auth,
+            client_auth_method=client_auth_method,
+            timeout=self.timeout,
+            client=self.client,
+        )
+
+    def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
+        return (yield from self.token_endpoint.request_token(request, self._form, self.token_field_name))
 
 
 class _Hidden:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
 from typing import Any
 
 from httpx_auth import _validation as check
-from httpx_auth._oauth2.grant import HIDDEN, GrantAuth, extra_parameters, make_cache_key, scope_text
-from httpx_auth._oauth2.token import Token
-from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC, ClientAuth, TokenEndpoint
+from httpx_auth._oauth2.grant import HIDDEN, FormGrant
+from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC, ClientAuth
 
 
-class OAuth2ResourceOwnerPasswordCredentials(GrantAuth):
+class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
     """Tokens obtained with the resource owner's user name and password.
 
     Parameters:
@@ -50,33 +48,22 @@ class OAuth2ResourceOwnerPasswordCredentials(GrantAuth):
         client: Any = None,
         **kwargs: Any,
     ) -> None:
-        self.token_url = check.text("token_url", token_url)
         self.username = check.text("username", username)
         password = check.text("password", password)
-        self.scope = scope_text(scope)
-        self.token_field_name = check.text("token_field_name", token_field_name)
-        self._extra = extra_parameters(kwargs)
-        self._data = {"grant_type": "password", "username": self.username, "password": password, **self._extra}
-        if self.scope:
-            self._data["scope"] = self.scope
         super().__init__(
-            make_cache_key(
-                self.grant_type,
-                self.token_url,
-                {"username": self.username, "scope": self.scope, "token_field_name": self.token_field_name},
-                {"password": password, "extra": self._extra, "client_auth": client_auth},
-            ),
+            token_url,
+            {"username": self.username, "password": password},
+            identity={"username": self.username},
+            secrets={"password": password, "client_auth": client_auth},
+            client_auth=client_auth,
+            client_auth_method=client_auth_method,
+            scope=scope,
+            token_field_name=token_field_name,
+            extra=kwargs,
             header_name=header_name,
             header_value=header_value,
             early_expiry=early_expiry,
             timeout=timeout,
-            client=client,
-        )
-        self.token_endpoint = TokenEndpoint(
-            self.token_url,
-            client_auth=client_auth,
-            client_auth_method=client_auth_method,
-            timeout=self.timeout,
             client=client,
         )
 
@@ -85,14 +72,10 @@ class OAuth2ResourceOwnerPasswordCredentials(GrantAuth):
             token_url=self.token_url,
             username=self.username,
             password=HIDDEN,
-            client_auth=None if self.token_endpoint is None or self.token_endpoint.client_auth is None else HIDDEN,
+            client_auth=None if self.token_endpoint.client_auth is None else HIDDEN,
             scope=self.scope,
             extra_parameters=sorted(self._extra),
         )
-
-    def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
-        assert self.token_endpoint is not None
-        return (yield from self.token_endpoint.request_token(request, self._data, self.token_field_name))
 
 
 class OktaResourceOwnerPasswordCredentials(OAuth2ResourceOwnerPasswordCredentials):
