@@ -17,13 +17,12 @@ from httpx_auth import _core
 from httpx_auth import _validation as check
 from httpx_auth._aws_params import (
     EMPTY_SHA256,
-    S3_SERVICES,
     UNSIGNED_PAYLOAD,
     CredentialsProvider,
     checked_credentials,
     expiry,
     header_patterns,
-    path_rules,
+    is_s3,
     provided_credentials,
     scope_part,
 )
@@ -104,7 +103,11 @@ class AWS4Auth(OneStepAuth):
         # A signed payload is the body's hash: the body must be read first.
         self.requires_request_body = not self.unsigned_payload
         self.include_headers, self._include = header_patterns(include_headers)
-        self._normalize_path, self._double_encode = path_rules(self.service)
+        # S3 signs paths as sent (never normalised, encoded once) and presigns without a
+        # body hash; every other service normalises, encodes twice and signs an empty body.
+        s3 = is_s3(self.service)
+        self._normalize_path = self._double_encode = not s3
+        self._presign_payload = UNSIGNED_PAYLOAD if s3 else EMPTY_SHA256
 
     def __repr__(self) -> str:
         parts = [f"region={self.region!r}", f"service={self.service!r}"]
@@ -157,10 +160,6 @@ class AWS4Auth(OneStepAuth):
 
     # --- presigned URLs ---------------------------------------------------------
 
-    def _presign_payload(self) -> str:
-        # S3 presigned URLs never sign a body; other services sign an empty one.
-        return UNSIGNED_PAYLOAD if self.service.lower() in S3_SERVICES else EMPTY_SHA256
-
     def presign(
         self,
         url: str | httpx.URL | Any,
@@ -194,7 +193,7 @@ class AWS4Auth(OneStepAuth):
             parsed.raw_path,
             signed_headers,
             ("*",),
-            self._presign_payload(),
+            self._presign_payload,
             access_id,
             secret_key,
             token,
@@ -237,7 +236,7 @@ class AWS4Auth(OneStepAuth):
             path,
             query,
             key_list,
-            self._presign_payload(),
+            self._presign_payload,
             access_id,
             secret_key,
             token,

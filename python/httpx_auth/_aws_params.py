@@ -40,10 +40,9 @@ def scope_part(name: str, value: Any, example: str) -> str:
     return text
 
 
-def path_rules(service: str) -> tuple[bool, bool]:
-    """(normalize_path, double_encode) for ``service``."""
-    s3 = service.lower() in S3_SERVICES
-    return not s3, not s3
+def is_s3(service: str) -> bool:
+    """Whether ``service`` follows S3's signing rules."""
+    return service.lower() in S3_SERVICES
 
 
 def header_patterns(include_headers: Iterable[str] | None) -> tuple[frozenset[str], tuple[str, ...]]:
