@@ -128,22 +128,22 @@ class Tab:
 
     def assert_success(self) -> None:
         """Assert that the tab was opened and showed the success page."""
-        assert self.opened_url is not None, f"{self!r} was never opened."
-        assert self.page is not None and self.page.final, (
-            f"{self!r} did not complete the authorization: {self.problem or 'no reply reached the redirect server.'}"
-        )
-        assert self.page.information is None, f"{self!r} showed the failure page: {self.page.information}"
+        information = self._final_page().information
+        assert information is None, f"{self!r} showed the failure page: {information}"
 
     def assert_failure(self, message: str) -> None:
         """Assert that the tab was opened and showed the failure page explaining ``message``."""
+        information = self._final_page().information
+        assert information is not None, f"{self!r} showed the success page, not a failure."
+        assert information == message, f"{self!r} showed another failure.\nexpected: {message}\nshown:    {information}"
+
+    def _final_page(self) -> Page:
+        """The page that ended the authorization; fails the test if the tab never got there."""
         assert self.opened_url is not None, f"{self!r} was never opened."
         assert self.page is not None and self.page.final, (
             f"{self!r} did not complete the authorization: {self.problem or 'no reply reached the redirect server.'}"
         )
-        assert self.page.information is not None, f"{self!r} showed the success page, not a failure."
-        assert self.page.information == message, (
-            f"{self!r} showed another failure.\nexpected: {message}\nshown:    {self.page.information}"
-        )
+        return self.page
 
     def _reply(self, request: AuthorizationRequest) -> str | None:
         assert self.opened_url is not None
