@@ -206,6 +206,26 @@ def test_the_code_never_reaches_the_logs(scripted: Any, caplog: pytest.LogCaptur
     assert not any("secret-code-123" in message or STATE in message for message in messages), messages
 
 
+def test_a_malformed_request_line_does_not_log_the_code(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def send_malformed(url: str) -> bool:
+        redirect_uri = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        with socket.create_connection(("127.0.0.1", urlsplit(redirect_uri).port or 80)) as raw:
+            # Four words: http.server answers 400 "Bad request syntax", quoting the line.
+            raw.sendall(b"GET /cb?code=leaked-code x HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            answer = raw.recv(65536)
+        assert b"400" in answer  # answered, not dropped by a crashing handler
+        return True
+
+    monkeypatch.setattr(browser, "open_url", send_malformed)
+    with caplog.at_level(logging.DEBUG, logger="httpx_auth"), pytest.raises(TimeoutOccurred):
+        redirect_server.wait_for_reply(request_for(free_port(), timeout=1))
+    messages = [record.getMessage() for record in caplog.records if record.name == "httpx_auth"]
+    assert any("400" in message for message in messages), messages
+    assert not any("leaked-code" in message for message in messages), messages
+
+
 def test_requests_for_other_host_names_are_refused(scripted: Any) -> None:
     def script(client: httpx.Client, uri: str) -> None:
         # What a page that rebinds its own name to 127.0.0.1 would send.

@@ -95,12 +95,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def log_request(self, code: Any = "-", size: Any = "-") -> None:
-        # Never log the query string: it holds the authorization code.
-        path = self.path.partition("?")[0]
-        logger.debug("Redirect server: %s %s -> %s", self.command, path, code)
+        # A malformed request line is answered before any path is known.
+        logger.debug("Redirect server: %s %s -> %s", self.command, _no_query(getattr(self, "path", "")), code)
 
     def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("Redirect server: " + format, *args)
+        # http.server's error messages may quote the request line.
+        logger.debug("Redirect server: " + format, *(_no_query(arg) if isinstance(arg, str) else arg for arg in args))
+
+
+def _no_query(text: str) -> str:
+    """``text`` cut at its first ``?``: a query string holds the authorization code."""
+    path, mark, _ = text.partition("?")
+    return path + ("?…" if mark else "")
 
 
 def _listen(port: int, catcher: ReplyCatcher) -> _Server:
