@@ -55,13 +55,14 @@ class CodeGrant(BrowserGrant):
         self.code_field_name = check.text("code_field_name", code_field_name)
         self._body = {**body, **hidden_body}
         self._body_names = sorted(self._body)
+        self.username = client_auth[0] if client_auth else None
         super().__init__(
             authorization_url,
             identity={
                 "token_url": self.token_url,
                 "token_field_name": self.token_field_name,
                 "body": dict(body),
-                "username": client_auth[0] if client_auth else None,
+                "username": self.username,
             },
             secret_identity={"body": dict(hidden_body), "password": client_auth[1] if client_auth else None},
             grant_field=self.code_field_name,
@@ -77,7 +78,6 @@ class CodeGrant(BrowserGrant):
             timeout=timeout,
             client=client,
         )
-        self.username = client_auth[0] if client_auth else None
         self.token_endpoint = TokenEndpoint(
             self.token_url, client_auth=client_auth, timeout=self.timeout, client=client
         )
