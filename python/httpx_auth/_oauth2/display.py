@@ -130,17 +130,16 @@ class DisplaySettings:
         self.failure_html = _template("failure_html", failure_html, DEFAULT_FAILURE_HTML)
 
     def __repr__(self) -> str:
-        custom = [name for name in ("success_html", "failure_html") if self._is_custom(name)]
+        pages = (
+            ("success_html", self.success_html, DEFAULT_SUCCESS_HTML),
+            ("failure_html", self.failure_html, DEFAULT_FAILURE_HTML),
+        )
         return (
             f"DisplaySettings(success_display_time={self.success_display_time}, "
             f"failure_display_time={self.failure_display_time}"
-            + "".join(f", {name}=<custom>" for name in custom)
+            + "".join(f", {name}=<custom>" for name, page, default in pages if page != default)
             + ")"
         )
-
-    def _is_custom(self, name: str) -> bool:
-        default = DEFAULT_SUCCESS_HTML if name == "success_html" else DEFAULT_FAILURE_HTML
-        return bool(getattr(self, name) != default)
 
     def success_page(self) -> str:
         """The HTML of the success page."""
