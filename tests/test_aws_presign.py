@@ -182,6 +182,18 @@ def test_bad_keys_and_methods_are_refused(backend: str) -> None:
         s3().presign(f"{BUCKET}/k", headers={"bad header": "v"})
 
 
+@pytest.mark.parametrize("keys", [5, None])
+def test_keys_that_are_not_a_collection_are_refused(backend: str, keys: Any) -> None:
+    with pytest.raises(InvalidParameter, match="keys must be a collection"):
+        s3().presign_keys(BUCKET, keys)
+
+
+@pytest.mark.parametrize("headers", [[("Content-Type", "image/png")], "Content-Type: image/png"])
+def test_headers_that_are_not_a_mapping_are_refused(backend: str, headers: Any) -> None:
+    with pytest.raises(InvalidParameter, match="headers must be a mapping"):
+        s3().presign(f"{BUCKET}/k", headers=headers)
+
+
 def test_presign_uses_the_current_credentials(backend: str) -> None:
     issued = iter([("AKIDONE", "secret-one", None), ("AKIDTWO", "secret-two", "token-two")])
     auth = AWS4Auth(region="us-east-1", service="s3", credentials=lambda: next(issued))

@@ -178,6 +178,10 @@ class AWS4Auth(OneStepAuth):
         method = check.text("method", method).upper()
         seconds = expiry(expires_in)
         access_id, secret_key, token = self._current_credentials()
+        if headers is not None and not callable(getattr(headers, "items", None)):
+            raise InvalidParameter(
+                f"headers must be a mapping of header names to values, not {type(headers).__name__}."
+            )
         host = parsed.netloc
         given: list[tuple[bytes, bytes, bytes]] = []
         for name, value in (headers or {}).items():
@@ -222,6 +226,8 @@ class AWS4Auth(OneStepAuth):
         parsed = _absolute_url("base_url", base_url)
         method = check.text("method", method).upper()
         seconds = expiry(expires_in)
+        if not isinstance(keys, Iterable):
+            raise InvalidParameter(f"keys must be a collection of object keys (strings), not {type(keys).__name__}.")
         key_list = [keys] if isinstance(keys, str) else list(keys)
         for key in key_list:
             if type(key) is not str:
