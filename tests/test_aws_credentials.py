@@ -155,3 +155,19 @@ def test_secrets_never_reach_the_logs(backend: str, http: ModuleType, caplog: py
 def test_the_class_is_public() -> None:
     assert "AWS4Auth" in httpx_auth.__all__
     assert isinstance(s3(), httpx.Auth)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "parameter"),
+    [
+        ({"access_id": "AKID\r\nX-Injected: 1"}, "access_id"),
+        ({"secret_key": "secret\ud800"}, "secret_key"),
+        ({"secret_key": b"\xff\xfesecret"}, "secret_key"),
+        ({"include_headers": ["!host"]}, "include_headers"),
+    ],
+)
+def test_unusable_text_is_refused_at_construction(arguments: dict[str, object], parameter: str) -> None:
+    given = {"access_id": "AKID", "secret_key": "secret", "region": "us-east-1", "service": "s3", **arguments}
+    with pytest.raises(InvalidParameter, match=parameter) as error:
+        AWS4Auth(**given)  # type: ignore[arg-type]
+    assert "secret\ud800" not in str(error.value) and "\\ud800" not in str(error.value)

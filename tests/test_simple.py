@@ -119,3 +119,10 @@ def test_repr_shows_what_is_not_secret() -> None:
 def test_every_auth_is_accepted_by_both_libraries(http: ModuleType) -> None:
     for auth in (httpx_auth.Basic("u", "p"), httpx_auth.HeaderApiKey("k"), httpx_auth.QueryApiKey("k")):
         assert isinstance(auth, http.Auth)
+
+
+@pytest.mark.parametrize("value", [b"\xff\xfe", "key\ud800"])
+def test_text_that_is_not_utf8_is_refused_without_echoing_it(value: Any) -> None:
+    with pytest.raises(InvalidParameter, match="api_key must be UTF-8 text") as error:
+        httpx_auth.HeaderApiKey(value)
+    assert "\\xff" not in str(error.value) and "\\ud800" not in str(error.value)

@@ -89,7 +89,7 @@ class AWS4Auth(OneStepAuth):
                     "Give either credentials (a provider) or access_id and secret_key, not both."
                 )
         else:
-            access_id = check.text("access_id", access_id)
+            access_id = check.header_value("access_id", access_id)  # it goes into Authorization
             secret_key = check.text("secret_key", secret_key)
             if security_token is not None:
                 security_token = check.header_value("security_token", security_token)

@@ -57,6 +57,8 @@ def header_patterns(include_headers: Iterable[str] | None) -> tuple[frozenset[st
         except TypeError:
             raise InvalidParameter("include_headers must be a collection of header names.") from None
     for name in extra:
+        if name.startswith("!"):  # the core reads "!name" as "never sign name"
+            raise InvalidParameter(f"include_headers: {name!r} cannot start with '!'.")
         if not _PATTERN.fullmatch(name):
             raise InvalidParameter(
                 f"include_headers: {name!r} is not a header name (ASCII letters, digits and "

@@ -18,11 +18,19 @@ class InvalidParameterType(InvalidParameter, TypeError):
 def text(name: str, value: Any, *, allow_empty: bool = False) -> str:
     """``value`` as a str; raises when it is not text, or empty unless allowed."""
     if isinstance(value, bytes):
-        value = value.decode("utf-8")
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidParameter(f"{name} must be UTF-8 text.") from None  # never echo a secret
     if not isinstance(value, str):
         raise InvalidParameterType(f"{name} must be a string, not {type(value).__name__}.")
     if not value and not allow_empty:
         raise InvalidParameter(f"{name} must not be empty.")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: they would fail later, at send time
+            raise InvalidParameter(f"{name} must be UTF-8 text (it holds a lone surrogate).") from None
     return value
 
 
