@@ -16,7 +16,7 @@ from httpx_auth import GrantNotProvided, HttpxAuthException, InvalidGrantRequest
 from httpx_auth._errors import RedirectPortUnavailable
 from httpx_auth._oauth2 import browser, redirect_server
 from httpx_auth._oauth2.display import DisplaySettings
-from httpx_auth._oauth2.reply import AuthorizationRequest
+from httpx_auth._oauth2.reply import AuthorizationRequest, ReplyCatcher
 
 STATE = "st4te-" + "x" * 40
 
@@ -184,6 +184,15 @@ def test_the_server_listens_on_loopback_only(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(TimeoutOccurred):
         redirect_server.wait_for_reply(request_for(free_port(), timeout=0.1))
     assert seen == ["127.0.0.1"]
+
+
+def test_the_listening_socket_is_bound_to_loopback() -> None:
+    port = free_port()
+    server = redirect_server._listen(port, ReplyCatcher(request_for(port)))
+    try:
+        assert server.socket.getsockname() == ("127.0.0.1", port)
+    finally:
+        server.server_close()
 
 
 def test_an_oversized_post_is_refused_without_ending_the_wait(scripted: Any) -> None:
