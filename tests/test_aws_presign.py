@@ -205,3 +205,9 @@ def test_presign_uses_the_current_credentials(backend: str) -> None:
 def test_presigned_urls_never_carry_the_secret(backend: str) -> None:
     urls = [s3().presign(f"{BUCKET}/k")] + s3().presign_keys(BUCKET, KEYS)
     assert all(SECRET not in url and "K7MDENG" not in url for url in urls)
+
+
+def test_presign_keys_refuses_keys_that_are_not_utf8() -> None:
+    aws = AWS4Auth("AKID", "secret", "us-east-1", "s3")
+    with pytest.raises(InvalidParameter, match="keys must be UTF-8 text"):
+        aws.presign_keys("https://bucket.s3.amazonaws.com", ["fine.txt", "bad\ud800.txt"])

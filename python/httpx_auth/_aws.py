@@ -232,6 +232,7 @@ class AWS4Auth(OneStepAuth):
         for key in key_list:
             if type(key) is not str:
                 raise InvalidParameter(f"keys must be strings, not {type(key).__name__}.")
+            check.text("keys", key, allow_empty=True)  # UTF-8 (no lone surrogates)
         access_id, secret_key, token = self._current_credentials()
         path, _, query = parsed.raw_path.partition(b"?")
         netloc = parsed.netloc.decode("ascii")
