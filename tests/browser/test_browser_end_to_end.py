@@ -27,7 +27,7 @@ from httpx_auth import (
 )
 from httpx_auth._oauth2 import pkce
 from httpx_auth.testing import create_token
-from test_browser_helpers import MODES, Server, authorization, call
+from browser_fakes import MODES, Server, authorization, call
 
 LOGIN_PAGE = r'''
 import sys, urllib.parse, urllib.request

@@ -16,7 +16,7 @@ import httpx_auth
 from httpx_auth import OAuth2
 from httpx_auth._oauth2.token import Token
 from httpx_auth.testing import BrowserMock, create_token
-from test_browser_helpers import MODES, Server, authorization, call
+from browser_fakes import MODES, Server, authorization, call
 
 pytest_plugins = ["pytester"]
 

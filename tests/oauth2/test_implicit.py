@@ -27,7 +27,7 @@ from httpx_auth import (
     TokenExpiryNotProvided,
 )
 from httpx_auth.testing import BrowserMock, create_token
-from test_browser_helpers import AUTHORIZATION_URL, MODES, REDIRECT_URI, Server, authorization, call
+from browser_fakes import AUTHORIZATION_URL, MODES, REDIRECT_URI, Server, authorization, call
 
 OPENED = f"{AUTHORIZATION_URL}?response_type=token&client_id=cid&redirect_uri={REDIRECT_URI}&state=1234"
 

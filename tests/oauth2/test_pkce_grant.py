@@ -22,7 +22,7 @@ from httpx_auth import (
 )
 from httpx_auth._oauth2 import pkce
 from httpx_auth.testing import BrowserMock
-from test_browser_helpers import AUTHORIZATION_URL, MODES, REDIRECT_URI, TOKEN_URL, Server, authorization, call
+from browser_fakes import AUTHORIZATION_URL, MODES, REDIRECT_URI, TOKEN_URL, Server, authorization, call
 
 OPENED = (
     f"{AUTHORIZATION_URL}?response_type=code&client_id=cid&redirect_uri={REDIRECT_URI}"
