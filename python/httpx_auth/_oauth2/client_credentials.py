@@ -7,7 +7,7 @@ from typing import Any
 from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.grant import HIDDEN, FormGrant, scope_text
-from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC
+from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_BASIC
 
 
 class OAuth2ClientCredentials(FormGrant):
@@ -16,10 +16,14 @@ class OAuth2ClientCredentials(FormGrant):
     Parameters:
         token_url: the token endpoint.
         client_id: the client identifier.
-        client_secret: the client secret.
-        client_auth_method: how the credentials reach the token endpoint:
-            ``"client_secret_basic"`` (HTTP Basic, the default) or ``"client_secret_post"``
-            (``client_id`` and ``client_secret`` body parameters).
+        client_secret: the client secret (``None`` with ``private_key_jwt``).
+        client_auth_method: how the client authenticates to the token endpoint:
+            ``"client_secret_basic"`` (HTTP Basic, the default), ``"client_secret_post"``
+            (``client_id`` and ``client_secret`` body parameters), ``"client_secret_jwt"``
+            (a JWT assertion signed with the secret, HS256) or ``"private_key_jwt"`` (a
+            JWT assertion signed with ``private_key``).
+        private_key, key_id, signing_algorithm, assertion_audience: the JWT client
+            assertion (see ``docs/service-auth.md``).
         scope: the scope requested, a string or a list of strings.
         token_field_name: the field of the answer that holds the token.
         header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
@@ -32,9 +36,13 @@ class OAuth2ClientCredentials(FormGrant):
         self,
         token_url: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         *,
         client_auth_method: str = CLIENT_SECRET_BASIC,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
         scope: str | list[str] | None = None,
         token_field_name: str = "access_token",
         header_name: str = "Authorization",
@@ -45,14 +53,21 @@ class OAuth2ClientCredentials(FormGrant):
         **kwargs: Any,
     ) -> None:
         self.client_id = check.text("client_id", client_id)
-        client_secret = check.text("client_secret", client_secret)
+        if client_secret is not None:
+            client_secret = check.text("client_secret", client_secret)
         super().__init__(
             token_url,
             {},
             identity={"client_id": self.client_id},
-            secrets={"client_secret": client_secret},
+            secrets={},
             client_auth=(self.client_id, client_secret),
             client_auth_method=client_auth_method,
+            client_assertion={
+                "private_key": private_key,
+                "key_id": key_id,
+                "signing_algorithm": signing_algorithm,
+                "assertion_audience": assertion_audience,
+            },
             scope=scope,
             token_field_name=token_field_name,
             extra=kwargs,
@@ -68,6 +83,7 @@ class OAuth2ClientCredentials(FormGrant):
             token_url=self.token_url,
             client_id=self.client_id,
             client_secret=HIDDEN,
+            client_auth_method=self.token_endpoint.client_auth_method,
             scope=self.scope,
             extra_parameters=sorted(self._extra),
         )

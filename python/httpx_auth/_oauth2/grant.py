@@ -49,6 +49,7 @@ from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import HttpxAuthException, InvalidParameter
 from httpx_auth._oauth2 import engine
 from httpx_auth._oauth2.cache import TokenMemoryCache
+from httpx_auth._oauth2.client_assertion import cache_identity, resolve_client_auth
 from httpx_auth._oauth2.display import DisplaySettings
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint, relay
@@ -309,7 +310,9 @@ class FormGrant(GrantAuth):
         form: the grant's own body parameters (besides ``grant_type``, ``scope`` and ``extra``).
         identity, secrets: what identifies the configuration besides the URL, the scope,
             the token field and ``extra`` (see ``make_cache_key``).
-        client_auth, client_auth_method: client authentication (see ``TokenEndpoint``).
+        client_auth, client_auth_method, client_assertion: client authentication (see
+            ``client_assertion.resolve_client_auth``; ``client_assertion`` holds its
+            ``private_key``, ``key_id``, ``signing_algorithm`` and ``assertion_audience``).
         scope: the scope requested, a string or a list of strings.
         token_field_name: the field of the answer that holds the token.
         extra: extra body parameters (the grant's ``**kwargs``).
@@ -327,11 +330,14 @@ class FormGrant(GrantAuth):
         secrets: Mapping[str, Any],
         client_auth: Any,
         client_auth_method: str,
+        client_assertion: Mapping[str, Any],
         scope: Any,
         token_field_name: str,
         extra: Mapping[str, Any],
         **settings: Any,
     ) -> None:
+        client_auth = resolve_client_auth(client_auth, client_auth_method, **client_assertion)
+        auth_identity, auth_secrets = cache_identity(client_auth)
         self.token_url = check.text("token_url", token_url)
         self.scope = scope_text(scope)
         self.token_field_name = check.text("token_field_name", token_field_name)
@@ -343,8 +349,8 @@ class FormGrant(GrantAuth):
             make_cache_key(
                 self.grant_type,
                 self.token_url,
-                {**identity, "scope": self.scope, "token_field_name": self.token_field_name},
-                {**secrets, "extra": self._extra},
+                {**identity, **auth_identity, "scope": self.scope, "token_field_name": self.token_field_name},
+                {**secrets, **auth_secrets, "extra": self._extra},
             ),
             **settings,
         )

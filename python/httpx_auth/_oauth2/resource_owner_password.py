@@ -6,7 +6,8 @@ from typing import Any
 
 from httpx_auth import _validation as check
 from httpx_auth._oauth2.grant import HIDDEN, FormGrant
-from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC, ClientAuth
+from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_BASIC
+from httpx_auth._oauth2.token_endpoint import ClientAuth
 
 
 class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
@@ -17,9 +18,13 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         username: the resource owner's user name.
         password: the resource owner's password.
         client_auth: how the client authenticates to the token endpoint, when it must:
-            a ``(client_id, client_secret)`` pair, or any httpx Auth instance.
+            a ``(client_id, client_secret)`` pair, a client id alone (with
+            ``private_key_jwt``), or any httpx Auth instance.
         client_auth_method: for a pair, ``"client_secret_basic"`` (HTTP Basic, the
-            default) or ``"client_secret_post"`` (body parameters).
+            default), ``"client_secret_post"`` (body parameters) or
+            ``"client_secret_jwt"``; ``"private_key_jwt"`` with a client id.
+        private_key, key_id, signing_algorithm, assertion_audience: the JWT client
+            assertion (see ``docs/service-auth.md``).
         scope: the scope requested, a string or a list of strings.
         token_field_name: the field of the answer that holds the token.
         header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
@@ -39,6 +44,10 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         *,
         client_auth: ClientAuth | None = None,
         client_auth_method: str = CLIENT_SECRET_BASIC,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
         scope: str | list[str] | None = None,
         token_field_name: str = "access_token",
         header_name: str = "Authorization",
@@ -54,9 +63,15 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
             token_url,
             {"username": self.username, "password": password},
             identity={"username": self.username},
-            secrets={"password": password, "client_auth": client_auth},
+            secrets={"password": password},
             client_auth=client_auth,
             client_auth_method=client_auth_method,
+            client_assertion={
+                "private_key": private_key,
+                "key_id": key_id,
+                "signing_algorithm": signing_algorithm,
+                "assertion_audience": assertion_audience,
+            },
             scope=scope,
             token_field_name=token_field_name,
             extra=kwargs,
