@@ -13,6 +13,8 @@ from httpx_auth._oauth2.display import DisplaySettings
 from httpx_auth._oauth2.client_credentials import OAuth2ClientCredentials, OktaClientCredentials
 from httpx_auth._oauth2.file_cache import JsonTokenFileCache
 from httpx_auth._oauth2.grant import OAuth2, GrantAuth, make_cache_key, scope_text
+from httpx_auth._oauth2.jwt_bearer import OAuth2JwtBearer
+from httpx_auth._oauth2.token_exchange import OAuth2TokenExchange
 from httpx_auth._oauth2.implicit import (
     AzureActiveDirectoryImplicit,
     AzureActiveDirectoryImplicitIdToken,
@@ -35,6 +37,8 @@ __all__ = [
     "OAuth2AuthorizationCode",
     "OAuth2AuthorizationCodePKCE",
     "OAuth2Implicit",
+    "OAuth2JwtBearer",
+    "OAuth2TokenExchange",
     "OktaAuthorizationCode",
     "OktaAuthorizationCodePKCE",
     "OktaImplicit",

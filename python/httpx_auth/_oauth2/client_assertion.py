@@ -41,7 +41,7 @@ class ClientAuthentication:
     def __init__(self, client_id: str) -> None:
         self.client_id = client_id
 
-    def apply(self, url: str, body: MutableMapping[str, str], headers: MutableMapping[str, str]) -> None:
+    def apply(self, url: str, body: MutableMapping[str, Any], headers: MutableMapping[str, str]) -> None:
         raise NotImplementedError
 
     @property
@@ -68,7 +68,7 @@ class ClientSecretBasic(ClientAuthentication):
         self._header = "Basic " + base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
         self._secret = client_secret
 
-    def apply(self, url: str, body: MutableMapping[str, str], headers: MutableMapping[str, str]) -> None:
+    def apply(self, url: str, body: MutableMapping[str, Any], headers: MutableMapping[str, str]) -> None:
         headers["Authorization"] = self._header
 
     @property
@@ -85,7 +85,7 @@ class ClientSecretPost(ClientAuthentication):
         super().__init__(client_id)
         self._secret = client_secret
 
-    def apply(self, url: str, body: MutableMapping[str, str], headers: MutableMapping[str, str]) -> None:
+    def apply(self, url: str, body: MutableMapping[str, Any], headers: MutableMapping[str, str]) -> None:
         body["client_id"] = self.client_id
         body["client_secret"] = self._secret
 
@@ -118,7 +118,7 @@ class JwtClientAssertion(ClientAuthentication):
         }
         return self.key.sign(claims)
 
-    def apply(self, url: str, body: MutableMapping[str, str], headers: MutableMapping[str, str]) -> None:
+    def apply(self, url: str, body: MutableMapping[str, Any], headers: MutableMapping[str, str]) -> None:
         body["client_id"] = self.client_id
         body["client_assertion_type"] = JWT_BEARER_CLIENT_ASSERTION
         body["client_assertion"] = self.assertion(url)

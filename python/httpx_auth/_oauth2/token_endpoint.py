@@ -39,7 +39,7 @@ def build_request(
     url: str,
     *,
     timeout: float,
-    data: Mapping[str, str] | None = None,
+    data: Mapping[str, str | list[str]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Any:
     """A request for an auth flow's own use, registered as internal.
@@ -84,8 +84,9 @@ class TokenEndpoint:
         self.timeout = timeout
         self.client = client
 
-    def post(self, origin: Any, data: Mapping[str, str]) -> Generator[Any, Any, Any]:
-        """POST the form ``data`` with client authentication; returns the (read) response."""
+    def post(self, origin: Any, data: Mapping[str, str | list[str]]) -> Generator[Any, Any, Any]:
+        """POST the form ``data`` (a list value repeats its parameter) with client
+        authentication; returns the (read) response."""
         body = dict(data)
         headers: dict[str, str] = {}
         auth = self.client_auth
@@ -98,7 +99,7 @@ class TokenEndpoint:
         return (yield from apply_auth(auth, request))
 
     def request_token(
-        self, origin: Any, data: Mapping[str, str], token_field_name: str = "access_token", *, expiry_from_token: bool = False
+        self, origin: Any, data: Mapping[str, str | list[str]], token_field_name: str = "access_token", *, expiry_from_token: bool = False
     ) -> Generator[Any, Any, Token]:
         """POST ``data`` and read the token of the answer (see ``token_from_response``)."""
         response = yield from self.post(origin, data)
