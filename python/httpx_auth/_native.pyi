@@ -71,3 +71,22 @@ def sigv4_presign_keys(
     normalize_path: bool,
     double_encode: bool,
 ) -> list[str]: ...
+
+class DpopSigner:
+    """Signs DPoP proofs (RFC 9449) with one P-256 key, from its 32-byte private scalar."""
+
+    def __init__(self, private_scalar: bytes) -> None: ...
+    def proof(
+        self,
+        htm: str,
+        htu: str,
+        iat: int,
+        *,
+        nonce: str | None = None,
+        access_token: str | None = None,
+        jti: str | None = None,
+    ) -> str: ...
+    @property
+    def public_jwk(self) -> str: ...
+    @property
+    def thumbprint(self) -> str: ...

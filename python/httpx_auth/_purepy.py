@@ -12,7 +12,8 @@ import hashlib
 import json
 import re
 
-from httpx_auth import _purepy_sigv4
+from httpx_auth import _purepy_dpop, _purepy_sigv4
+from httpx_auth._purepy_dpop import DpopSigner
 from httpx_auth._purepy_sigv4 import (
     sigv4_amz_date,
     sigv4_canonical_request,
@@ -26,6 +27,7 @@ from httpx_auth._purepy_sigv4 import (
 
 __all__ = ["jwt_exp", "pkce_s256_challenge", "sha256_hex"]
 __all__ += _purepy_sigv4.__all__
+__all__ += _purepy_dpop.__all__
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
