@@ -68,10 +68,10 @@ async def test_private_key_jwt_async(http: ModuleType) -> None:
 
 
 def test_every_assertion_is_fresh(http: ModuleType) -> None:
-    server = FakeServer(http, lambda n, _: http.Response(200, json={"access_token": f"t{n}", "expires_in": 1}))
+    server = FakeServer(http, lambda n, _: http.Response(200, json={"access_token": f"t{n}", "expires_in": 0}))
     auth = OAuth2ClientCredentials(TOKEN_URL, "svc", client_auth_method="private_key_jwt", private_key=pem("ec"), signing_algorithm="ES256")
     for _ in range(3):
-        server.get(auth)  # expires_in=1 < early_expiry: a new token every time
+        server.get(auth)  # expires_in=0: a new token every time
     jtis = [check_assertion(s.form, "ES256", None, client_id="svc")["jti"] for s in server.token_requests]
     assert len(jtis) == 3 and len(set(jtis)) == 3
 
@@ -98,7 +98,7 @@ def test_client_secret_jwt(http: ModuleType) -> None:
 
 def test_password_grant_with_private_key_jwt_and_refresh(http: ModuleType) -> None:
     answers = [
-        {"access_token": "t1", "expires_in": 1, "refresh_token": "r1"},
+        {"access_token": "t1", "expires_in": 0, "refresh_token": "r1"},
         {"access_token": "t2", "expires_in": 3600},
     ]
     server = FakeServer(http, lambda n, _: http.Response(200, json=answers[n - 1]))

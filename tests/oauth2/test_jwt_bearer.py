@@ -47,7 +47,7 @@ async def test_async_and_default_audience(http: ModuleType) -> None:
 
 
 def test_each_token_request_has_a_new_assertion(http: ModuleType) -> None:
-    server = FakeServer(http, lambda n, _: http.Response(200, json={"access_token": f"t{n}", "expires_in": 1}))
+    server = FakeServer(http, lambda n, _: http.Response(200, json={"access_token": f"t{n}", "expires_in": 0}))
     auth = OAuth2JwtBearer(TOKEN_URL, "svc", "svc", TOKEN_URL, pem("rsa"))
     server.get(auth)
     server.get(auth)
@@ -62,7 +62,7 @@ async def test_assertion_callable_is_called_per_request(http: ModuleType) -> Non
         calls.append(1)
         return f"ready-assertion-{len(calls)}"
 
-    server = FakeServer(http, lambda n, _: http.Response(200, json={"access_token": f"t{n}", "expires_in": 1}))
+    server = FakeServer(http, lambda n, _: http.Response(200, json={"access_token": f"t{n}", "expires_in": 0}))
     auth = OAuth2JwtBearer(TOKEN_URL, assertion=assertion, client_auth=("cid", "csecret"))
     server.get(auth)
     await server.aget(auth)

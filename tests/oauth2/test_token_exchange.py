@@ -62,7 +62,7 @@ def test_exchange_request(http: ModuleType) -> None:
 async def test_subject_token_file_is_read_at_each_exchange(http: ModuleType, tmp_path: Path) -> None:
     token_file = tmp_path / "token"
     token_file.write_text("projected-1\n")
-    server = RecordingServer(http, lambda n, _: http.Response(200, json={"access_token": f"t{n}", "expires_in": 1}))
+    server = RecordingServer(http, lambda n, _: http.Response(200, json={"access_token": f"t{n}", "expires_in": 0}))
     auth = OAuth2TokenExchange(TOKEN_URL, token_file.read_text, "jwt")
     await server.aget(auth)
     token_file.write_text("projected-2\n")  # rotated by the kubelet

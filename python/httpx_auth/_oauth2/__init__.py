@@ -10,6 +10,7 @@ from httpx_auth._oauth2.authorization_code import (
 from httpx_auth._oauth2.authorization_code_pkce import OAuth2AuthorizationCodePKCE, OktaAuthorizationCodePKCE
 from httpx_auth._oauth2.cache import TokenMemoryCache
 from httpx_auth._oauth2.display import DisplaySettings
+from httpx_auth._oauth2.dpop import DPoPKey
 from httpx_auth._oauth2.client_credentials import OAuth2ClientCredentials, OktaClientCredentials
 from httpx_auth._oauth2.file_cache import JsonTokenFileCache
 from httpx_auth._oauth2.grant import OAuth2, GrantAuth, make_cache_key, scope_text
@@ -33,6 +34,7 @@ from httpx_auth._oauth2.token_response import token_from_fields, token_from_resp
 __all__ = [
     "AzureActiveDirectoryImplicit",
     "AzureActiveDirectoryImplicitIdToken",
+    "DPoPKey",
     "DisplaySettings",
     "OAuth2AuthorizationCode",
     "OAuth2AuthorizationCodePKCE",

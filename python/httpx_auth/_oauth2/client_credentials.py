@@ -26,7 +26,7 @@ class OAuth2ClientCredentials(FormGrant):
             assertion (see ``docs/service-auth.md``).
         scope: the scope requested, a string or a list of strings.
         token_field_name: the field of the answer that holds the token.
-        header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
+        header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
         **kwargs: extra body parameters of the token request.
     """
 
@@ -50,6 +50,7 @@ class OAuth2ClientCredentials(FormGrant):
         early_expiry: float = 30.0,
         timeout: float = 60.0,
         client: Any = None,
+        dpop: Any = None,
         **kwargs: Any,
     ) -> None:
         self.client_id = check.text("client_id", client_id)
@@ -76,6 +77,7 @@ class OAuth2ClientCredentials(FormGrant):
             early_expiry=early_expiry,
             timeout=timeout,
             client=client,
+            dpop=dpop,
         )
 
     def __repr__(self) -> str:

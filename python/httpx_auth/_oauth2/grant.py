@@ -51,6 +51,7 @@ from httpx_auth._oauth2 import engine
 from httpx_auth._oauth2.cache import TokenMemoryCache
 from httpx_auth._oauth2.client_assertion import cache_identity, resolve_client_auth
 from httpx_auth._oauth2.display import DisplaySettings
+from httpx_auth._oauth2.dpop import dpop_setting
 from httpx_auth._oauth2.token import Token, note_margin_cap
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint, relay
 
@@ -158,6 +159,8 @@ class GrantAuth(AuthBase):
         timeout: seconds allowed to obtain a token (each phase of a token request).
         client: an ``httpx.Client`` (or ``AsyncClient``, or their httpx2 twins) that sends
             the token requests instead of the client sending the user's request.
+        dpop: ``True`` (a new key), a ``DPoPKey``, or ``False``: DPoP-bound tokens (RFC
+            9449), sent as ``Authorization: DPoP <token>`` with a proof (see ``dpop``).
     """
 
     grant_type: ClassVar[str] = ""
@@ -173,7 +176,11 @@ class GrantAuth(AuthBase):
         early_expiry: float = 30.0,
         timeout: float = 60.0,
         client: Any = None,
+        dpop: Any = None,
     ) -> None:
+        self.dpop = dpop_setting(dpop)
+        if self.dpop is not None:  # tokens bound to a key are for that key only
+            cache_key = make_cache_key("dpop", cache_key, {"jkt": self.dpop.key.thumbprint})
         self.cache_key = cache_key
         self.header_name = check.header_name("header_name", header_name)
         self.header_value = check.header_value("header_value", header_value)
@@ -212,10 +219,17 @@ class GrantAuth(AuthBase):
         if token is None:
             token = yield from self._acquire(request)
         self._authenticate(request, token)
-        yield request
+        response = yield request
+        if self.dpop is not None and self.dpop.nonce_refused(request.url, response, resource=True):
+            self._authenticate(request, token)  # a new proof, with the nonce the server gave
+            yield request
 
     def _authenticate(self, request: Any, token: Token) -> None:
         access_token = token.access_token
+        if self.dpop is not None and self.dpop.is_bound(access_token):
+            request.headers["Authorization"] = f"DPoP {access_token}"
+            request.headers["DPoP"] = self.dpop.proof(request.method, request.url, access_token)
+            return
         last_token, header = self._last_header
         if access_token != last_token:
             header = self.header_value.format(token=access_token)
@@ -229,7 +243,7 @@ class GrantAuth(AuthBase):
 
     def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.early_expiry)
-        if token is None:
+        if token is None or self.dpop is not None:
             yield from super().sync_auth_flow(request)
             return
         self._authenticate(request, token)
@@ -237,7 +251,7 @@ class GrantAuth(AuthBase):
 
     async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.early_expiry)
-        if token is not None:
+        if token is not None and self.dpop is None:
             self._authenticate(request, token)
             yield request
             return
@@ -361,6 +375,7 @@ class FormGrant(GrantAuth):
             client_auth_method=client_auth_method,
             timeout=self.timeout,
             client=self.client,
+            dpop=self.dpop,
         )
 
     def _new_token(self, request: Any) -> Generator[Any, Any, Token]:

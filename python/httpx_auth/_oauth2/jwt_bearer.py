@@ -55,7 +55,7 @@ class OAuth2JwtBearer(FormGrant):
         client_auth, client_auth_method: client authentication, when the server wants it
             besides the assertion: a ``(client_id, client_secret)`` pair or an httpx Auth
             (``None`` by default).
-        token_field_name, header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
+        token_field_name, header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
         **kwargs: extra body parameters of the token request.
     """
 
@@ -83,6 +83,7 @@ class OAuth2JwtBearer(FormGrant):
         early_expiry: float = 30.0,
         timeout: float = 60.0,
         client: Any = None,
+        dpop: Any = None,
         **kwargs: Any,
     ) -> None:
         identity: dict[str, Any]
@@ -128,6 +129,7 @@ class OAuth2JwtBearer(FormGrant):
             early_expiry=early_expiry,
             timeout=timeout,
             client=client,
+            dpop=dpop,
         )
 
     def signed_assertion(self) -> str:

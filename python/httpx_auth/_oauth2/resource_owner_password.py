@@ -27,7 +27,7 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
             assertion (see ``docs/service-auth.md``).
         scope: the scope requested, a string or a list of strings.
         token_field_name: the field of the answer that holds the token.
-        header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
+        header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
         **kwargs: extra body parameters of the token request.
 
     A refresh token in the answer is used to renew the token before asking again
@@ -55,6 +55,7 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         early_expiry: float = 30.0,
         timeout: float = 60.0,
         client: Any = None,
+        dpop: Any = None,
         **kwargs: Any,
     ) -> None:
         self.username = check.text("username", username)
@@ -80,6 +81,7 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
             early_expiry=early_expiry,
             timeout=timeout,
             client=client,
+            dpop=dpop,
         )
 
     def __repr__(self) -> str:

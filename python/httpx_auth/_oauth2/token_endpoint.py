@@ -20,7 +20,8 @@ from httpx_auth._oauth2.client_assertion import (
     resolve_client_auth,
 )
 from httpx_auth._oauth2.token import Token
-from httpx_auth._oauth2.token_response import token_from_response
+from httpx_auth._oauth2.dpop import DPoP
+from httpx_auth._oauth2.token_response import response_fields, token_from_response
 
 # A (client_id, client_secret) pair, a ClientAuthentication, or any httpx / httpx2 Auth instance.
 ClientAuth = Union[tuple[str, str], ClientAuthentication, Any]
@@ -67,7 +68,9 @@ class TokenEndpoint:
     (``client_auth_method="client_secret_basic"``, the default), as ``client_id`` and
     ``client_secret`` body parameters (``"client_secret_post"``) or as an HMAC client
     assertion (``"client_secret_jwt"``); or any httpx Auth, applied to the token
-    request; or ``None`` (public clients).
+    request; or ``None`` (public clients). With ``dpop`` (a ``dpop.DPoP``), every
+    request carries a DPoP proof, and one refused for want of the server's nonce
+    (``use_dpop_nonce``) is sent again, once, with it.
     """
 
     def __init__(
@@ -78,21 +81,31 @@ class TokenEndpoint:
         client_auth_method: str = CLIENT_SECRET_BASIC,
         timeout: float = 60.0,
         client: Any = None,
+        dpop: DPoP | None = None,
     ) -> None:
         self.url = check.text("token_url", url)
         self.client_auth, self.client_auth_method = check_client_auth(client_auth, client_auth_method)
         self.timeout = timeout
         self.client = client
+        self.dpop = dpop
 
     def post(self, origin: Any, data: Mapping[str, str | list[str]]) -> Generator[Any, Any, Any]:
         """POST the form ``data`` (a list value repeats its parameter) with client
         authentication; returns the (read) response."""
+        response = yield from self._post_once(origin, data)
+        if self.dpop is not None and self.dpop.nonce_refused(self.url, response, resource=False):
+            response = yield from self._post_once(origin, data)  # a new proof (and assertion), with the nonce
+        return response
+
+    def _post_once(self, origin: Any, data: Mapping[str, str | list[str]]) -> Generator[Any, Any, Any]:
         body = dict(data)
         headers: dict[str, str] = {}
         auth = self.client_auth
         if isinstance(auth, ClientAuthentication):
             auth.apply(self.url, body, headers)
             auth = None
+        if self.dpop is not None:
+            headers["DPoP"] = self.dpop.proof("POST", self.url)
         request = build_request(origin, self.client, "POST", self.url, timeout=self.timeout, data=body, headers=headers)
         if auth is None:
             return (yield request)
@@ -103,7 +116,10 @@ class TokenEndpoint:
     ) -> Generator[Any, Any, Token]:
         """POST ``data`` and read the token of the answer (see ``token_from_response``)."""
         response = yield from self.post(origin, data)
-        return token_from_response(response, token_field_name, expiry_from_token=expiry_from_token)
+        token = token_from_response(response, token_field_name, expiry_from_token=expiry_from_token)
+        if self.dpop is not None:
+            self.dpop.note_token_type(token.access_token, response_fields(response).get("token_type"))
+        return token
 
     def refresh(
         self,

@@ -69,7 +69,7 @@ class OAuth2TokenExchange(FormGrant):
         client_auth, client_auth_method, private_key, key_id, signing_algorithm,
             assertion_audience: client authentication, as for
             ``OAuth2ResourceOwnerPasswordCredentials`` (``None``: a public client).
-        token_field_name, header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
+        token_field_name, header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
         **kwargs: extra body parameters of the token request.
     """
 
@@ -99,6 +99,7 @@ class OAuth2TokenExchange(FormGrant):
         early_expiry: float = 30.0,
         timeout: float = 60.0,
         client: Any = None,
+        dpop: Any = None,
         **kwargs: Any,
     ) -> None:
         self._subject = _source("subject_token", subject_token)
@@ -146,6 +147,7 @@ class OAuth2TokenExchange(FormGrant):
             early_expiry=early_expiry,
             timeout=timeout,
             client=client,
+            dpop=dpop,
         )
 
     def _token_text(self, name: str, source: TokenSource) -> Generator[Any, Any, str]:
