@@ -14,6 +14,7 @@ from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_BASIC
 from httpx_auth._oauth2.grant import FormGrant
 from httpx_auth._oauth2.signed_jwt import ASYMMETRIC, SigningKey, new_jti
 from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token_endpoint import Form
 
 JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
@@ -149,10 +150,13 @@ class OAuth2JwtBearer(FormGrant):
 
     def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
         if self._assertion is not None:
-            assertion = yield from fetch_text("assertion", self._assertion)
+            given = yield from fetch_text("assertion", self._assertion)
+            form: Form = {**self._form, "assertion": given}
         else:
-            assertion = self.signed_assertion()
-        form = {**self._form, "assertion": assertion}
+
+            def form() -> dict[str, str]:
+                return {**self._form, "assertion": self.signed_assertion()}
+
         return (yield from self.token_endpoint.request_token(request, form, self.token_field_name))
 
     def __repr__(self) -> str:

@@ -23,6 +23,10 @@ from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.dpop import DPoP
 from httpx_auth._oauth2.token_response import response_fields, token_from_response
 
+# A token request's form: a list value repeats its parameter; a callable makes it anew
+# for each attempt (a retry with a DPoP nonce needs fresh single-use assertions).
+Form = Union[Mapping[str, Union[str, list[str]]], Callable[[], Mapping[str, Union[str, list[str]]]]]
+
 # A (client_id, client_secret) pair, a ClientAuthentication, or any httpx / httpx2 Auth instance.
 ClientAuth = Union[tuple[str, str], ClientAuthentication, Any]
 
@@ -89,16 +93,17 @@ class TokenEndpoint:
         self.client = client
         self.dpop = dpop
 
-    def post(self, origin: Any, data: Mapping[str, str | list[str]]) -> Generator[Any, Any, Any]:
-        """POST the form ``data`` (a list value repeats its parameter) with client
+    def post(self, origin: Any, data: Form) -> Generator[Any, Any, Any]:
+        """POST the form ``data`` (a list value repeats its parameter; a callable is
+        called for each attempt, so a retry carries fresh assertions) with client
         authentication; returns the (read) response."""
         response = yield from self._post_once(origin, data)
         if self.dpop is not None and self.dpop.nonce_refused(self.url, response, resource=False):
             response = yield from self._post_once(origin, data)  # a new proof (and assertion), with the nonce
         return response
 
-    def _post_once(self, origin: Any, data: Mapping[str, str | list[str]]) -> Generator[Any, Any, Any]:
-        body = dict(data)
+    def _post_once(self, origin: Any, data: Form) -> Generator[Any, Any, Any]:
+        body = dict(data() if callable(data) else data)
         headers: dict[str, str] = {}
         auth = self.client_auth
         if isinstance(auth, ClientAuthentication):
@@ -112,7 +117,7 @@ class TokenEndpoint:
         return (yield from apply_auth(auth, request))
 
     def request_token(
-        self, origin: Any, data: Mapping[str, str | list[str]], token_field_name: str = "access_token", *, expiry_from_token: bool = False
+        self, origin: Any, data: Form, token_field_name: str = "access_token", *, expiry_from_token: bool = False
     ) -> Generator[Any, Any, Token]:
         """POST ``data`` and read the token of the answer (see ``token_from_response``)."""
         response = yield from self.post(origin, data)
