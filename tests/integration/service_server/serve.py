@@ -1,0 +1,195 @@
+"""An Authlib authorization server for the service grants: ``python serve.py PORT``.
+
+Clients come from the JSON file named by ``ITEST_SERVICE_CONFIG`` (their client id, secret,
+public JWKs and allowed methods). The token endpoint (``/token``) authenticates clients
+with ``client_secret_basic``, ``client_secret_jwt`` or ``private_key_jwt`` (RFC 7523 §2.2,
+verified by Authlib) and grants ``client_credentials`` and the JWT bearer grant (RFC 7523
+§2.1). ``/api/me`` tells who a Bearer token was issued to; ``/_itest/events`` lists the
+token requests seen (grant, client authentication method, outcome).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from authlib.integrations.flask_oauth2 import AuthorizationServer
+from authlib.oauth2.rfc6749 import ClientMixin, grants
+from authlib.oauth2.rfc7523 import JWTBearerClientAssertion, JWTBearerGrant
+from flask import Flask, jsonify, request
+from joserfc.jwk import KeySet, OctKey
+
+CONFIG = json.loads(Path(os.environ["ITEST_SERVICE_CONFIG"]).read_text())
+PORT = int(sys.argv[1])
+ISSUER = f"http://127.0.0.1:{PORT}"
+TOKEN_URL = f"{ISSUER}/token"
+
+_lock = threading.Lock()
+EVENTS: list[dict[str, Any]] = []
+TOKENS: dict[str, dict[str, Any]] = {}
+SEEN_JTI: set[str] = set()
+
+
+class Client(ClientMixin):
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self.client_id = entry["client_id"]
+        self.client_secret = entry.get("client_secret", "")
+        self.methods = entry["methods"]
+        self.grant_types = entry["grant_types"]
+        self.jwks = entry.get("jwks", {"keys": []})
+
+    def get_client_id(self) -> str:
+        return str(self.client_id)
+
+    def get_default_redirect_uri(self) -> None:
+        return None
+
+    def get_allowed_scope(self, scope: str) -> str:
+        return scope or ""
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        return False
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        return bool(self.client_secret) and secrets.compare_digest(self.client_secret, client_secret)
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        ok = method in self.methods
+        if ok:
+            request.environ["itest.auth_method"] = method
+        return ok
+
+    def check_response_type(self, response_type: str) -> bool:
+        return False
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        return grant_type in self.grant_types
+
+
+CLIENTS = {entry["client_id"]: Client(entry) for entry in CONFIG["clients"]}
+
+
+def _jti_once(claims: dict[str, Any], jti: str) -> bool:
+    key = f"{claims['sub']}:{jti}"
+    with _lock:
+        if key in SEEN_JTI:
+            return False
+        SEEN_JTI.add(key)
+        return True
+
+
+class PrivateKeyJwt(JWTBearerClientAssertion):
+    CLIENT_AUTH_METHOD = "private_key_jwt"
+    symmetric = False
+
+    def __call__(self, query_client: Any, req: Any) -> Any:
+        # Both JWT methods read the same parameters: each takes only its own algorithms.
+        assertion = req.form.get("client_assertion")
+        if assertion:
+            headers, _ = self.extract_assertion(assertion)
+            if str(headers.get("alg", "")).startswith("HS") != self.symmetric:
+                return None
+        return super().__call__(query_client, req)
+
+    def get_audiences(self) -> list[str]:
+        return [TOKEN_URL, ISSUER]
+
+    def validate_jti(self, claims: dict[str, Any], jti: str) -> bool:
+        return _jti_once(claims, jti)
+
+    def resolve_client_public_key(self, client: Client) -> Any:
+        return KeySet.import_key_set(client.jwks)
+
+
+class ClientSecretJwt(PrivateKeyJwt):
+    CLIENT_AUTH_METHOD = "client_secret_jwt"
+    symmetric = True
+
+    def resolve_client_public_key(self, client: Client) -> Any:
+        return OctKey.import_key(client.client_secret)
+
+
+class ClientCredentials(grants.ClientCredentialsGrant):
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_jwt", "private_key_jwt"]
+
+
+class JwtBearer(JWTBearerGrant):
+    def resolve_issuer_client(self, issuer: str) -> Client | None:
+        return CLIENTS.get(issuer)
+
+    def resolve_client_public_key(self, client: Client) -> Any:
+        return KeySet.import_key_set(client.jwks)
+
+    def authenticate_user(self, subject: str) -> dict[str, str] | None:
+        return {"sub": subject} if subject in CONFIG["users"] else None
+
+    def get_audiences(self) -> list[str]:
+        return [TOKEN_URL]
+
+    def has_granted_permission(self, client: Client, user: dict[str, str]) -> bool:
+        return True
+
+
+def save_token(token: dict[str, Any], req: Any) -> None:
+    user = getattr(req, "user", None)
+    with _lock:
+        TOKENS[token["access_token"]] = {
+            "client_id": req.client.client_id,
+            "subject": user["sub"] if user else None,
+            "scope": token.get("scope"),
+        }
+
+
+app = Flask(__name__)
+server = AuthorizationServer(app, query_client=CLIENTS.get, save_token=save_token)
+server.register_client_auth_method(PrivateKeyJwt.CLIENT_AUTH_METHOD, PrivateKeyJwt())
+server.register_client_auth_method(ClientSecretJwt.CLIENT_AUTH_METHOD, ClientSecretJwt())
+server.register_grant(ClientCredentials)
+server.register_grant(JwtBearer)
+
+
+@app.post("/token")
+def token() -> Any:
+    response = server.create_token_response()
+    body = response.get_json(silent=True) or {}
+    with _lock:
+        EVENTS.append(
+            {
+                "grant_type": request.form.get("grant_type"),
+                "client_auth": request.environ.get("itest.auth_method"),
+                "basic_header": request.headers.get("Authorization", "").startswith("Basic "),
+                "status": response.status_code,
+                "error": body.get("error"),
+            }
+        )
+    return response
+
+
+@app.get("/api/me")
+def me() -> Any:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    with _lock:
+        known = TOKENS.get(value) if scheme == "Bearer" else None
+    if known is None:
+        return jsonify({"error": "invalid_token"}), 401
+    return jsonify(known)
+
+
+@app.get("/_itest/events")
+def events() -> Any:
+    with _lock:
+        return jsonify({"events": list(EVENTS)})
+
+
+@app.get("/_itest/ready")
+def ready() -> Any:
+    return jsonify({"ready": True})
+
+
+if __name__ == "__main__":
+    app.run("127.0.0.1", PORT, threaded=True)

@@ -1,0 +1,91 @@
+"""Client assertions and the JWT bearer grant against a real Authlib authorization server,
+which verifies every assertion (signature with the registered public key, iss/sub/aud,
+exp, single-use jti)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from httpx_auth import InvalidGrantRequest, OAuth2ClientCredentials, OAuth2JwtBearer
+
+from ._clients import Sender
+from ._service_fixtures import ServiceServer
+
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("token_cache_reset")]
+
+
+def _events_since(server: ServiceServer, mark: int) -> list[dict[str, Any]]:
+    return server.events()[mark:]
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "key_id", "audience"),
+    [("RS256", "rsa-1", None), ("RS256", "rsa-1", "issuer"), ("ES256", "ec-1", None)],
+)
+async def test_private_key_jwt_client_credentials(
+    service_server: ServiceServer, sender: Sender, algorithm: str, key_id: str, audience: str | None
+) -> None:
+    key = service_server.ec_pem if algorithm == "ES256" else service_server.rsa_pem
+    auth = OAuth2ClientCredentials(
+        service_server.token_url,
+        service_server.client_id,
+        client_auth_method="private_key_jwt",
+        private_key=key,
+        key_id=key_id,
+        signing_algorithm=algorithm,
+        assertion_audience=service_server.base_url if audience == "issuer" else None,
+        scope="read",
+    )
+    mark = len(service_server.events())
+    replies = await sender.get_all([service_server.resource_url] * 2, auth)
+    for reply in replies:
+        assert reply.status_code == 200, reply.text
+        assert reply.json()["client_id"] == service_server.client_id
+    [event] = _events_since(service_server, mark)
+    assert event == {"grant_type": "client_credentials", "client_auth": "private_key_jwt", "basic_header": False, "status": 200, "error": None}
+
+
+async def test_client_secret_jwt(service_server: ServiceServer, sender: Sender) -> None:
+    auth = OAuth2ClientCredentials(
+        service_server.token_url, service_server.client_id, service_server.client_secret, client_auth_method="client_secret_jwt"
+    )
+    mark = len(service_server.events())
+    [reply] = await sender.get_all([service_server.resource_url], auth)
+    assert reply.status_code == 200, reply.text
+    assert [e["client_auth"] for e in _events_since(service_server, mark)] == ["client_secret_jwt"]
+
+
+async def test_jwt_bearer_grant(service_server: ServiceServer, sender: Sender) -> None:
+    auth = OAuth2JwtBearer(
+        service_server.token_url,
+        issuer=service_server.client_id,
+        subject=service_server.user,
+        private_key=service_server.ec_pem,
+        key_id="ec-1",
+        signing_algorithm="ES256",
+    )
+    mark = len(service_server.events())
+    [reply] = await sender.get_all([service_server.resource_url], auth)
+    assert reply.status_code == 200, reply.text
+    assert reply.json() == {"client_id": service_server.client_id, "subject": service_server.user, "scope": None}
+    [event] = _events_since(service_server, mark)
+    assert event["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer" and event["status"] == 200
+
+
+async def test_the_server_refuses_a_key_it_does_not_know(service_server: ServiceServer, sender: Sender) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    stranger = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    auth = OAuth2ClientCredentials(
+        service_server.token_url, service_server.client_id, client_auth_method="private_key_jwt", private_key=stranger, signing_algorithm="ES256"
+    )
+    with pytest.raises(InvalidGrantRequest, match="invalid_client"):
+        await sender.get_all([service_server.resource_url], auth)
+    bearer = OAuth2JwtBearer(service_server.token_url, service_server.client_id, "nobody", private_key=service_server.rsa_pem)
+    with pytest.raises(InvalidGrantRequest, match="invalid_grant"):
+        await sender.get_all([service_server.resource_url], bearer)
