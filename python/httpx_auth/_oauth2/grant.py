@@ -53,7 +53,7 @@ from httpx_auth._errors import HttpxAuthException, InvalidParameter
 from httpx_auth._oauth2 import single_flight
 from httpx_auth._oauth2.caches.memory import TokenMemoryCache
 from httpx_auth._oauth2.settings import OAuth2, TokenSettings
-from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token import Token, note_margin_cap
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint, relay
 from httpx_auth._oauth2.token_header import TokenHeader
 
@@ -171,6 +171,7 @@ class GrantAuth(AuthBase):
         if token is None:
             token = yield from self._route(self._new_token(request))
         cache.store(self.cache_key, token)
+        note_margin_cap(token, self.settings.early_expiry)
         return token
 
     def _route(self, steps: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
