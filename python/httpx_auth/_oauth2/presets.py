@@ -66,8 +66,6 @@ def entra_authorization_url(tenant_id: Any) -> str:
     return f"https://login.microsoftonline.com/{tenant_id}/oauth2/authorize"
 
 
-# -- authorization code --------------------------------------------------------------
-
 
 class _OktaCode:
     """The Okta code grants' constructor and layout (with or without PKCE): the extra
@@ -204,8 +202,6 @@ class WakaTimeAuthorizationCode(OAuth2AuthorizationCode):
         return CodeLayout(query, {"client_id": self._provider.client_id}, hidden_body, self._provider.nonce is None)
 
 
-# -- implicit ------------------------------------------------------------------------
-
 
 class _ProviderImplicit(OAuth2Implicit):
     """The implicit presets: ``client_id``, extras, ``scope`` and ``nonce`` in the URL;
@@ -336,8 +332,6 @@ class AzureActiveDirectoryImplicitIdToken(AzureActiveDirectoryImplicit):
     default_response_type = "id_token"
     default_token_field_name = "id_token"
 
-
-# -- token endpoint only --------------------------------------------------------------
 
 
 def _okta_token_url(instance: Any, authorization_server: Any) -> str:
