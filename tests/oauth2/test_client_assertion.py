@@ -16,7 +16,8 @@ from httpx_auth import (
     OAuth2ClientCredentials,
     OAuth2ResourceOwnerPasswordCredentials,
 )
-from httpx_auth._oauth2.client_assertion import JWT_BEARER_CLIENT_ASSERTION, client_authentication
+from httpx_auth._oauth2.client_assertion import JWT_BEARER_CLIENT_ASSERTION
+from httpx_auth._oauth2.settings import ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint
 from jwt_fakes import ALGORITHMS, KIND, pem, private_jwk, private_key, public_pem, verify
 from oauth2_fakes import TOKEN_URL, FakeServer, fresh_token_cache  # noqa: F401
@@ -116,7 +117,7 @@ def test_password_grant_with_private_key_jwt_and_refresh(http: ModuleType) -> No
 
 def test_token_endpoint_applies_a_method_to_any_post(http: ModuleType) -> None:
     """Grants routed through TokenEndpoint (device, revocation...) get the assertion too."""
-    endpoint = TokenEndpoint(TOKEN_URL, client_auth=client_authentication("private_key_jwt", "svc", private_key=pem("rsa")))
+    endpoint = TokenEndpoint(TOKEN_URL, TokenSettings(), ClientAuthentication("svc", "private_key_jwt", private_key=pem("rsa")))
     flow = endpoint.post(http.Request("GET", "https://api.example.com/"), {"token": "x"})
     request = next(flow)
     form = dict(pair.split("=", 1) for pair in request.content.decode().split("&"))
@@ -136,11 +137,11 @@ def test_distinct_keys_do_not_share_tokens(http: ModuleType) -> None:
 
 def test_repr_hides_the_key() -> None:
     auth = OAuth2ClientCredentials(TOKEN_URL, "svc", client_auth_method="private_key_jwt", private_key=pem("rsa"), key_id="k-1")
-    shown = repr(auth) + repr(auth.token_endpoint.client_auth)
+    shown = repr(auth) + repr(auth.token_endpoint.authentication)
     assert "PRIVATE" not in shown and pem("rsa")[40:80] not in shown
     assert "private_key_jwt" in shown and "k-1" in shown
     secret = OAuth2ClientCredentials(TOKEN_URL, "svc", SECRET, client_auth_method="client_secret_jwt")
-    assert SECRET not in repr(secret) + repr(secret.token_endpoint.client_auth)
+    assert SECRET not in repr(secret) + repr(secret.token_endpoint.authentication)
 
 
 @pytest.mark.parametrize(

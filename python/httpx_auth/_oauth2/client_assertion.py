@@ -4,7 +4,8 @@
 assertions of RFC 7523 §2.2 / OpenID Connect Core §9: ``client_secret_jwt`` (HMAC with
 the client secret) and ``private_key_jwt`` (signed with the client's private key). Each
 method is a small object that adds its credentials to a token request's body and
-headers; ``client_authentication`` builds one from a grant's parameters, by name.
+headers; ``client_auth_method`` builds one from a grant's parameters, by name (for
+``settings.ClientAuthentication``, which the grants and ``TokenEndpoint`` use).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ JWT_BEARER_CLIENT_ASSERTION = "urn:ietf:params:oauth:client-assertion-type:jwt-b
 ASSERTION_LIFETIME = 300
 
 
-class ClientAuthentication:
+class ClientAuthMethod:
     """One client-authentication method with its credentials.
 
     ``apply(url, body, headers)`` adds them to a token request for ``url``;
@@ -56,7 +57,7 @@ class ClientAuthentication:
         return f"{type(self).__name__}(client_id={self.client_id!r})"
 
 
-class ClientSecretBasic(ClientAuthentication):
+class ClientSecretBasic(ClientAuthMethod):
     """The client id and secret in an HTTP Basic ``Authorization`` header."""
 
     name = CLIENT_SECRET_BASIC
@@ -76,7 +77,7 @@ class ClientSecretBasic(ClientAuthentication):
         return {"client_secret": self._secret}
 
 
-class ClientSecretPost(ClientAuthentication):
+class ClientSecretPost(ClientAuthMethod):
     """The client id and secret as ``client_id`` / ``client_secret`` body parameters."""
 
     name = CLIENT_SECRET_POST
@@ -94,7 +95,7 @@ class ClientSecretPost(ClientAuthentication):
         return {"client_secret": self._secret}
 
 
-class JwtClientAssertion(ClientAuthentication):
+class JwtClientAssertion(ClientAuthMethod):
     """A fresh signed JWT for each token request (RFC 7523 §2.2, §3).
 
     ``iss`` and ``sub`` are the client id, ``aud`` is ``audience`` (the token endpoint
@@ -147,25 +148,25 @@ class PrivateKeyJwt(JwtClientAssertion):
     name = PRIVATE_KEY_JWT
 
 
-Factory = Callable[..., ClientAuthentication]
+Factory = Callable[..., ClientAuthMethod]
 
 
-def _secret_basic(client_id: str, client_secret: str, **_: Any) -> ClientAuthentication:
+def _secret_basic(client_id: str, client_secret: str, **_: Any) -> ClientAuthMethod:
     return ClientSecretBasic(client_id, client_secret)
 
 
-def _secret_post(client_id: str, client_secret: str, **_: Any) -> ClientAuthentication:
+def _secret_post(client_id: str, client_secret: str, **_: Any) -> ClientAuthMethod:
     return ClientSecretPost(client_id, client_secret)
 
 
-def _secret_jwt(client_id: str, client_secret: str, *, signing_algorithm: Any, assertion_audience: Any, **_: Any) -> ClientAuthentication:
+def _secret_jwt(client_id: str, client_secret: str, *, signing_algorithm: Any, assertion_audience: Any, **_: Any) -> ClientAuthMethod:
     key = SigningKey(client_secret, signing_algorithm or "HS256", name="client_secret", allowed=SYMMETRIC)
     return ClientSecretJwt(client_id, key, assertion_audience)
 
 
 def _private_key_jwt(
     client_id: str, _: Any, *, private_key: Any, key_id: Any, signing_algorithm: Any, assertion_audience: Any
-) -> ClientAuthentication:
+) -> ClientAuthMethod:
     key = SigningKey(private_key, signing_algorithm or "RS256", key_id, allowed=ASYMMETRIC)
     return PrivateKeyJwt(client_id, key, assertion_audience)
 
@@ -185,7 +186,7 @@ def check_method(method: Any) -> str:
     return str(method)
 
 
-def client_authentication(
+def client_auth_method(
     method: Any,
     client_id: Any,
     client_secret: Any = None,
@@ -194,7 +195,7 @@ def client_authentication(
     key_id: Any = None,
     signing_algorithm: Any = None,
     assertion_audience: Any = None,
-) -> ClientAuthentication:
+) -> ClientAuthMethod:
     """The client-authentication method ``method`` (a name of ``METHODS``) with its credentials.
 
     Raises ``InvalidParameter`` when a credential the method needs is missing, or one it
@@ -226,60 +227,3 @@ def client_authentication(
         assertion_audience=assertion_audience,
     )
 
-
-def resolve_client_auth(
-    client_auth: Any,
-    method: Any = CLIENT_SECRET_BASIC,
-    *,
-    private_key: Any = None,
-    key_id: Any = None,
-    signing_algorithm: Any = None,
-    assertion_audience: Any = None,
-) -> Any:
-    """A grant's ``client_auth`` made ready for its token endpoint.
-
-    ``client_auth`` is a ``(client_id, client_secret)`` pair (the secret may be ``None``
-    for ``private_key_jwt``), a client id alone (``private_key_jwt``), a
-    ``ClientAuthentication``, any httpx Auth (kept as is, applied to token requests), or
-    ``None`` (a public client). Returns a ``ClientAuthentication``, the httpx Auth or ``None``.
-    """
-    options = {
-        "private_key": private_key,
-        "key_id": key_id,
-        "signing_algorithm": signing_algorithm,
-        "assertion_audience": assertion_audience,
-    }
-    given = sorted(name for name, value in options.items() if value is not None)
-    if isinstance(client_auth, ClientAuthentication) or client_auth is None or _is_auth(client_auth):
-        if given:
-            raise InvalidParameter(f"{', '.join(given)} need client_auth as a client id or a (client_id, client_secret) pair.")
-        if client_auth is not None and not isinstance(client_auth, ClientAuthentication):
-            check_method(method)
-            if method != CLIENT_SECRET_BASIC:
-                raise InvalidParameter(
-                    f"client_auth_method={method!r} needs client_auth as a (client_id, client_secret) pair."
-                )
-        return client_auth
-    if isinstance(client_auth, str) and method == PRIVATE_KEY_JWT:
-        client_id, client_secret = client_auth, None
-    elif isinstance(client_auth, (tuple, list)) and len(client_auth) == 2:
-        client_id, client_secret = client_auth
-    else:
-        raise InvalidParameter(
-            f"client_auth must be a (client_id, client_secret) pair or an httpx Auth instance, "
-            f"not {type(client_auth).__name__}."
-        )
-    if method == PRIVATE_KEY_JWT and client_secret is not None:
-        raise InvalidParameter("client_auth_method='private_key_jwt' signs with private_key: give no client secret.")
-    return client_authentication(method, client_id, client_secret, **options)
-
-
-def _is_auth(value: Any) -> bool:
-    return hasattr(value, "auth_flow") and not isinstance(value, (str, tuple, list))
-
-
-def cache_identity(client_auth: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What identifies ``client_auth`` in a cache key: (identity, secrets)."""
-    if isinstance(client_auth, ClientAuthentication):
-        return client_auth.identity, client_auth.secret_identity
-    return {}, {"client_auth": client_auth}

@@ -12,29 +12,13 @@ from typing import Any, Union
 from httpx_auth import _compat
 from httpx_auth import _validation as check
 from httpx_auth._base import Offload, internal_request
-from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.client_assertion import (
-    CLIENT_SECRET_BASIC,
-    ClientAuthentication,
-    check_method,
-    resolve_client_auth,
-)
+from httpx_auth._oauth2.settings import ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.token import Token
-from httpx_auth._oauth2.dpop import DPoP
 from httpx_auth._oauth2.token_response import response_fields, token_from_response
 
 # A token request's form: a list value repeats its parameter; a callable makes it anew
 # for each attempt (a retry with a DPoP nonce needs fresh single-use assertions).
 Form = Union[Mapping[str, Union[str, list[str]]], Callable[[], Mapping[str, Union[str, list[str]]]]]
-
-# A (client_id, client_secret) pair, a ClientAuthentication, or any httpx / httpx2 Auth instance.
-ClientAuth = Union[tuple[str, str], ClientAuthentication, Any]
-
-
-def check_client_auth(client_auth: Any, method: Any) -> tuple[ClientAuthentication | Any | None, str]:
-    """Validate a ``client_auth`` / ``client_auth_method`` pair (see ``resolve_client_auth``)."""
-    auth = resolve_client_auth(client_auth, method)
-    return auth, auth.name if isinstance(auth, ClientAuthentication) else check_method(method)
 
 
 def build_request(
@@ -65,53 +49,45 @@ def build_request(
 
 
 class TokenEndpoint:
-    """A token endpoint and how the client authenticates to it.
+    """A token endpoint, and how the client authenticates to it.
 
-    ``client_auth`` is a ``ClientAuthentication`` (see ``client_assertion``); or a
-    ``(client_id, client_secret)`` pair, sent with HTTP Basic
-    (``client_auth_method="client_secret_basic"``, the default), as ``client_id`` and
-    ``client_secret`` body parameters (``"client_secret_post"``) or as an HMAC client
-    assertion (``"client_secret_jwt"``); or any httpx Auth, applied to the token
-    request; or ``None`` (public clients). With ``dpop`` (a ``dpop.DPoP``), every
-    request carries a DPoP proof, and one refused for want of the server's nonce
-    (``use_dpop_nonce``) is sent again, once, with it.
+    ``settings`` gives the ``timeout`` of each token request and the ``client`` that
+    builds it (see ``TokenSettings``); ``authentication`` says how the client
+    authenticates (see ``ClientAuthentication``; a public client by default).
     """
 
     def __init__(
-        self,
-        url: str,
-        *,
-        client_auth: ClientAuth | None = None,
-        client_auth_method: str = CLIENT_SECRET_BASIC,
-        timeout: float = 60.0,
-        client: Any = None,
-        dpop: DPoP | None = None,
+        self, url: str, settings: TokenSettings, authentication: ClientAuthentication = ClientAuthentication()
     ) -> None:
         self.url = check.text("token_url", url)
-        self.client_auth, self.client_auth_method = check_client_auth(client_auth, client_auth_method)
-        self.timeout = timeout
-        self.client = client
-        self.dpop = dpop
+        self.settings = settings
+        self.authentication = authentication
 
     def post(self, origin: Any, data: Form) -> Generator[Any, Any, Any]:
-        """POST the form ``data`` (a list value repeats its parameter; a callable is
-        called for each attempt, so a retry carries fresh assertions) with client
-        authentication; returns the (read) response."""
+        """POST the form ``data`` with client authentication; returns the (read) response.
+
+        With DPoP (``settings.dpop``) the request carries a proof, and one refused for
+        want of the server's nonce (``use_dpop_nonce``) is sent again, once, with it (a
+        callable ``data`` is called again, so the retry has fresh assertions).
+        """
+        dpop = self.settings.dpop
         response = yield from self._post_once(origin, data)
-        if self.dpop is not None and self.dpop.nonce_refused(self.url, response, resource=False):
-            response = yield from self._post_once(origin, data)  # a new proof (and assertion), with the nonce
+        if dpop is not None and dpop.nonce_refused(self.url, response, resource=False):
+            response = yield from self._post_once(origin, data)
         return response
 
     def _post_once(self, origin: Any, data: Form) -> Generator[Any, Any, Any]:
         body = dict(data() if callable(data) else data)
         headers: dict[str, str] = {}
-        auth = self.client_auth
-        if isinstance(auth, ClientAuthentication):
-            auth.apply(self.url, body, headers)
+        auth = self.authentication.client_auth
+        if self.authentication.applied is not None:
+            self.authentication.applied.apply(self.url, body, headers)
             auth = None
-        if self.dpop is not None:
-            headers["DPoP"] = self.dpop.proof("POST", self.url)
-        request = build_request(origin, self.client, "POST", self.url, timeout=self.timeout, data=body, headers=headers)
+        if self.settings.dpop is not None:
+            headers["DPoP"] = self.settings.dpop.proof("POST", self.url)
+        request = build_request(
+            origin, self.settings.client, "POST", self.url, timeout=self.settings.timeout, data=body, headers=headers
+        )
         if auth is None:
             return (yield request)
         return (yield from apply_auth(auth, request))
@@ -122,8 +98,8 @@ class TokenEndpoint:
         """POST ``data`` and read the token of the answer (see ``token_from_response``)."""
         response = yield from self.post(origin, data)
         token = token_from_response(response, token_field_name, expiry_from_token=expiry_from_token)
-        if self.dpop is not None:
-            self.dpop.note_token_type(token.access_token, response_fields(response).get("token_type"))
+        if self.settings.dpop is not None:
+            self.settings.dpop.note_token_type(token.access_token, response_fields(response).get("token_type"))
         return token
 
     def refresh(

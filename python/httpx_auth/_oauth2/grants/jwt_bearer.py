@@ -10,8 +10,8 @@ from typing import Any
 from httpx_auth import _validation as check
 from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_BASIC
-from httpx_auth._oauth2.grant import FormGrant
+from httpx_auth._oauth2.grants.form import FormGrant
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.signed_jwt import ASYMMETRIC, SigningKey, new_jti
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import Form
@@ -119,18 +119,10 @@ class OAuth2JwtBearer(FormGrant):
             {},
             identity=identity,
             secrets=secrets,
-            client_auth=client_auth,
-            client_auth_method=client_auth_method,
-            client_assertion={},
+            authentication=ClientAuthentication(client_auth, client_auth_method),
             scope=scope,
-            token_field_name=token_field_name,
             extra=kwargs,
-            header_name=header_name,
-            header_value=header_value,
-            early_expiry=early_expiry,
-            timeout=timeout,
-            client=client,
-            dpop=dpop,
+            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
         )
 
     def signed_assertion(self) -> str:
@@ -157,7 +149,7 @@ class OAuth2JwtBearer(FormGrant):
             def form() -> dict[str, str]:
                 return {**self._form, "assertion": self.signed_assertion()}
 
-        return (yield from self.token_endpoint.request_token(request, form, self.token_field_name))
+        return (yield from self.token_endpoint.request_token(request, form, self.settings.token_field_name))
 
     def __repr__(self) -> str:
         if self._key is None:

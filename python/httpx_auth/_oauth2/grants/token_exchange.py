@@ -9,9 +9,10 @@ from typing import Any, Union
 
 from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_BASIC
-from httpx_auth._oauth2.grant import HIDDEN, FormGrant
-from httpx_auth._oauth2.jwt_bearer import callable_identity, fetch_text
+from httpx_auth._oauth2.grants.form import FormGrant
+from httpx_auth._oauth2.grants.jwt_bearer import callable_identity, fetch_text
+from httpx_auth._oauth2.parameters import HIDDEN
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.token import Token
 
 TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
@@ -131,23 +132,17 @@ class OAuth2TokenExchange(FormGrant):
                 "actor": callable_identity(self._actor) if callable(self._actor) else None,
             },
             secrets={"subject_token": self._subject if isinstance(self._subject, str) else None, "actor_token": self._actor if isinstance(self._actor, str) else None},
-            client_auth=client_auth,
-            client_auth_method=client_auth_method,
-            client_assertion={
-                "private_key": private_key,
-                "key_id": key_id,
-                "signing_algorithm": signing_algorithm,
-                "assertion_audience": assertion_audience,
-            },
+            authentication=ClientAuthentication(
+                client_auth,
+                client_auth_method,
+                private_key=private_key,
+                key_id=key_id,
+                signing_algorithm=signing_algorithm,
+                assertion_audience=assertion_audience,
+            ),
             scope=scope,
-            token_field_name=token_field_name,
             extra=kwargs,
-            header_name=header_name,
-            header_value=header_value,
-            early_expiry=early_expiry,
-            timeout=timeout,
-            client=client,
-            dpop=dpop,
+            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
         )
 
     def _token_text(self, name: str, source: TokenSource) -> Generator[Any, Any, str]:
@@ -160,7 +155,7 @@ class OAuth2TokenExchange(FormGrant):
         form["subject_token"] = yield from self._token_text("subject_token", self._subject)
         if self._actor is not None:
             form["actor_token"] = yield from self._token_text("actor_token", self._actor)
-        return (yield from self.token_endpoint.request_token(request, form, self.token_field_name))
+        return (yield from self.token_endpoint.request_token(request, form, self.settings.token_field_name))
 
     def __repr__(self) -> str:
         return self._repr(

@@ -1,0 +1,82 @@
+"""The resource owner password credentials grant (RFC 6749 §4.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from httpx_auth import _validation as check
+from httpx_auth._oauth2.grants.form import FormGrant
+from httpx_auth._oauth2.parameters import HIDDEN
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuth, ClientAuthentication, TokenSettings
+
+
+class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
+    """Tokens obtained with the resource owner's user name and password.
+
+    Parameters:
+        token_url: the token endpoint.
+        username: the resource owner's user name.
+        password: the resource owner's password.
+        client_auth: how the client authenticates to the token endpoint, when it must:
+            a ``(client_id, client_secret)`` pair, a client id alone (with
+            ``private_key_jwt``), or any httpx Auth instance.
+        client_auth_method: ``"client_secret_basic"`` (HTTP Basic, the default),
+            ``"client_secret_post"`` (body parameters), ``"client_secret_jwt"`` or
+            ``"private_key_jwt"`` (JWT client assertions).
+        private_key, key_id, signing_algorithm, assertion_audience: the JWT client
+            assertion (see ``docs/service-auth.md``).
+        scope: the scope requested, a string or a list of strings.
+        token_field_name: the field of the answer that holds the token.
+        header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
+        **kwargs: extra body parameters of the token request.
+
+    A refresh token in the answer is used to renew the token before asking again
+    with the password.
+    """
+
+    grant_type = "password"
+
+    def __init__(
+        self,
+        token_url: str,
+        username: str,
+        password: str,
+        *,
+        client_auth: ClientAuth | None = None,
+        client_auth_method: str = CLIENT_SECRET_BASIC,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
+        scope: str | list[str] | None = None,
+        token_field_name: str = "access_token",
+        header_name: str = "Authorization",
+        header_value: str = "Bearer {token}",
+        early_expiry: float = 30.0,
+        timeout: float = 60.0,
+        client: Any = None,
+        dpop: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        self.username = check.text("username", username)
+        password = check.text("password", password)
+        super().__init__(
+            token_url,
+            {"username": self.username, "password": password},
+            identity={"username": self.username},
+            secrets={"password": password, "client_auth": client_auth},
+            authentication=ClientAuthentication(client_auth, client_auth_method, private_key=private_key, key_id=key_id, signing_algorithm=signing_algorithm, assertion_audience=assertion_audience),
+            scope=scope,
+            extra=kwargs,
+            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
+        )
+
+    def __repr__(self) -> str:
+        return self._repr(
+            token_url=self.token_url,
+            username=self.username,
+            password=HIDDEN,
+            client_auth=None if self.token_endpoint.authentication.client_auth is None else HIDDEN,
+            scope=self.scope,
+            extra_parameters=sorted(self._extra),
+        )
