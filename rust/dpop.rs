@@ -168,22 +168,11 @@ mod tests {
     #[test]
     fn fresh_jti_each_time() {
         let signer = DpopSigner::new(&SCALAR).unwrap();
-        let a = decode(
-            signer
-                .proof(&claims(None, None))
-                .unwrap()
-                .split('.')
-                .nth(1)
-                .unwrap(),
-        );
-        let b = decode(
-            signer
-                .proof(&claims(None, None))
-                .unwrap()
-                .split('.')
-                .nth(1)
-                .unwrap(),
-        );
+        let payload = || {
+            let proof = signer.proof(&claims(None, None)).unwrap();
+            decode(proof.split('.').nth(1).unwrap())
+        };
+        let (a, b) = (payload(), payload());
         assert_ne!(a["jti"], b["jti"]);
         assert_eq!(a["jti"].as_str().unwrap().len(), 22);
         assert!(a.get("ath").is_none());

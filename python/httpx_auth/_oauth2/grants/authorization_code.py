@@ -134,6 +134,19 @@ class CodeGrant(BrowserGrant):
         return token.keeping(refresh_token)
 
 
+def assertion_options(
+    client_auth_method: Any, private_key: Any, key_id: Any, signing_algorithm: Any, assertion_audience: Any
+) -> dict[str, Any]:
+    """The code grants' JWT client-assertion parameters, as ``_client_authentication`` reads them."""
+    return {
+        "client_auth_method": client_auth_method,
+        "private_key": private_key,
+        "key_id": key_id,
+        "signing_algorithm": signing_algorithm,
+        "assertion_audience": assertion_audience,
+    }
+
+
 def _client_authentication(
     layout: CodeLayout, client_auth: tuple[str, str] | None, assertion: Mapping[str, Any]
 ) -> tuple[CodeLayout, ClientAuthentication]:
@@ -243,13 +256,7 @@ class OAuth2AuthorizationCode(CodeGrant):
             layout=self._layout(kwargs),
             client_auth=basic_credentials(username, password),
             response_type=response_type,
-            assertion={
-                "client_auth_method": client_auth_method,
-                "private_key": private_key,
-                "key_id": key_id,
-                "signing_algorithm": signing_algorithm,
-                "assertion_audience": assertion_audience,
-            },
+            assertion=assertion_options(client_auth_method, private_key, key_id, signing_algorithm, assertion_audience),
             code_field_name=code_field_name,
             redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
             settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
@@ -296,13 +303,7 @@ class OAuth2AuthorizationCodePKCE(CodeGrant):
             layout=self._layout(kwargs),
             client_auth=None,
             response_type=response_type,
-            assertion={
-                "client_auth_method": client_auth_method,
-                "private_key": private_key,
-                "key_id": key_id,
-                "signing_algorithm": signing_algorithm,
-                "assertion_audience": assertion_audience,
-            },
+            assertion=assertion_options(client_auth_method, private_key, key_id, signing_algorithm, assertion_audience),
             code_field_name=code_field_name,
             redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
             settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
