@@ -89,3 +89,27 @@ async def test_the_server_refuses_a_key_it_does_not_know(service_server: Service
     bearer = OAuth2JwtBearer(service_server.token_url, service_server.client_id, "nobody", private_key=service_server.rsa_pem)
     with pytest.raises(InvalidGrantRequest, match="invalid_grant"):
         await sender.get_all([service_server.resource_url], bearer)
+
+
+async def test_dpop_with_private_key_jwt(service_server: ServiceServer, sender: Sender) -> None:
+    """Token and resource servers that want DPoP nonces: one retry each, then every
+    request carries a proof (checked by the server: key, htm, htu, iat, jti, ath, nonce)."""
+    from httpx_auth import DPoPKey
+
+    key = DPoPKey()
+    auth = OAuth2ClientCredentials(
+        service_server.token_url,
+        service_server.client_id,
+        client_auth_method="private_key_jwt",
+        private_key=service_server.rsa_pem,
+        key_id="rsa-1",
+        dpop=key,
+    )
+    mark = len(service_server.events())
+    replies = await sender.get_all([service_server.resource_url] * 3, auth)
+    for reply in replies:
+        assert reply.status_code == 200, reply.text
+        assert reply.json()["client_id"] == service_server.client_id
+    events = _events_since(service_server, mark)
+    assert [(e["status"], e.get("error"), e.get("dpop")) for e in events] == [(400, "use_dpop_nonce", None), (200, None, True)]
+    assert events[1]["client_auth"] == "private_key_jwt"  # the retry carried a fresh assertion (jti single-use)

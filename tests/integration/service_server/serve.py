@@ -4,8 +4,14 @@ Clients come from the JSON file named by ``ITEST_SERVICE_CONFIG`` (their client 
 public JWKs and allowed methods). The token endpoint (``/token``) authenticates clients
 with ``client_secret_basic``, ``client_secret_jwt`` or ``private_key_jwt`` (RFC 7523 §2.2,
 verified by Authlib) and grants ``client_credentials`` and the JWT bearer grant (RFC 7523
-§2.1). ``/api/me`` tells who a Bearer token was issued to; ``/_itest/events`` lists the
-token requests seen (grant, client authentication method, outcome).
+§2.1). ``/api/me`` tells who a token was issued to; ``/_itest/events`` lists the token
+requests seen (grant, client authentication method, outcome).
+
+DPoP (RFC 9449), checked here by hand with joserfc (Authlib has none): a token request
+with a ``DPoP`` proof must carry the server's nonce (else ``400 use_dpop_nonce`` with a
+``DPoP-Nonce``); its token is then bound to the proof's key (``token_type`` ``DPoP``),
+and ``/api/me`` wants ``Authorization: DPoP`` with a proof of that key, with ``ath`` and
+the resource nonce (else ``401 use_dpop_nonce``).
 """
 
 from __future__ import annotations
@@ -21,8 +27,13 @@ from typing import Any
 from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import ClientMixin, grants
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion, JWTBearerGrant
+import base64
+import hashlib
+import time
+
 from flask import Flask, jsonify, request
-from joserfc.jwk import KeySet, OctKey
+from joserfc import jws
+from joserfc.jwk import ECKey, KeySet, OctKey
 
 CONFIG = json.loads(Path(os.environ["ITEST_SERVICE_CONFIG"]).read_text())
 PORT = int(sys.argv[1])
@@ -33,6 +44,34 @@ _lock = threading.Lock()
 EVENTS: list[dict[str, Any]] = []
 TOKENS: dict[str, dict[str, Any]] = {}
 SEEN_JTI: set[str] = set()
+NONCES = {"as": secrets.token_urlsafe(12), "rs": secrets.token_urlsafe(12)}
+
+
+class ProofError(Exception):
+    """A DPoP proof that does not verify (the message says why)."""
+
+
+def check_proof(proof: str, method: str, url: str, nonce: str, access_token: str | None = None) -> str:
+    """The JWK thumbprint of a valid ``proof``; raises ``ProofError`` (or returns ``""`` for
+    a proof without the current ``nonce``)."""
+    try:
+        header = json.loads(base64.urlsafe_b64decode(proof.split(".")[0] + "=="))
+        key = ECKey.import_key(header["jwk"])
+        compact = jws.deserialize_compact(proof, key, registry=jws.JWSRegistry(algorithms=["ES256"]))
+    except Exception as error:
+        raise ProofError(f"bad proof: {error}") from None
+    claims = json.loads(compact.payload)
+    if header.get("typ") != "dpop+jwt" or "d" in header["jwk"]:
+        raise ProofError("bad header")
+    if claims.get("htm") != method or claims.get("htu") != url or abs(time.time() - claims.get("iat", 0)) > 60:
+        raise ProofError("bad htm, htu or iat")
+    if access_token is not None:
+        ath = base64.urlsafe_b64encode(hashlib.sha256(access_token.encode()).digest()).rstrip(b"=").decode()
+        if claims.get("ath") != ath:
+            raise ProofError("bad ath")
+    if not _jti_once({"sub": "dpop"}, str(claims.get("jti"))):
+        raise ProofError("jti replayed")
+    return key.thumbprint() if claims.get("nonce") == nonce else ""
 
 
 class Client(ClientMixin):
@@ -155,29 +194,59 @@ server.register_grant(JwtBearer)
 
 @app.post("/token")
 def token() -> Any:
+    proof = request.headers.get("DPoP")
+    jkt = None
+    if proof is not None:
+        try:
+            jkt = check_proof(proof, "POST", TOKEN_URL, NONCES["as"])
+        except ProofError as error:
+            return jsonify({"error": "invalid_dpop_proof", "error_description": str(error)}), 400
+        if not jkt:
+            _event({"grant_type": request.form.get("grant_type"), "status": 400, "error": "use_dpop_nonce"})
+            return jsonify({"error": "use_dpop_nonce"}), 400, {"DPoP-Nonce": NONCES["as"]}
     response = server.create_token_response()
     body = response.get_json(silent=True) or {}
-    with _lock:
-        EVENTS.append(
-            {
-                "grant_type": request.form.get("grant_type"),
-                "client_auth": request.environ.get("itest.auth_method"),
-                "basic_header": request.headers.get("Authorization", "").startswith("Basic "),
-                "status": response.status_code,
-                "error": body.get("error"),
-            }
-        )
+    if jkt and response.status_code == 200:
+        with _lock:
+            TOKENS[body["access_token"]]["jkt"] = jkt
+        body["token_type"] = "DPoP"
+        response.set_data(json.dumps(body))
+    _event(
+        {
+            "grant_type": request.form.get("grant_type"),
+            "client_auth": request.environ.get("itest.auth_method"),
+            "basic_header": request.headers.get("Authorization", "").startswith("Basic "),
+            "status": response.status_code,
+            "error": body.get("error"),
+            **({"dpop": True} if jkt else {}),
+        }
+    )
     return response
+
+
+def _event(event: dict[str, Any]) -> None:
+    with _lock:
+        EVENTS.append(event)
 
 
 @app.get("/api/me")
 def me() -> Any:
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     with _lock:
-        known = TOKENS.get(value) if scheme == "Bearer" else None
-    if known is None:
+        known = TOKENS.get(value)
+    if known is None or scheme != ("DPoP" if "jkt" in known else "Bearer"):
         return jsonify({"error": "invalid_token"}), 401
-    return jsonify(known)
+    if "jkt" in known:
+        try:
+            jkt = check_proof(request.headers.get("DPoP", ""), "GET", f"{ISSUER}/api/me", NONCES["rs"], value)
+        except ProofError as error:
+            return jsonify({"error": "invalid_dpop_proof", "error_description": str(error)}), 401
+        if not jkt:
+            challenge = 'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"'
+            return jsonify({"error": "use_dpop_nonce"}), 401, {"WWW-Authenticate": challenge, "DPoP-Nonce": NONCES["rs"]}
+        if jkt != known["jkt"]:
+            return jsonify({"error": "invalid_token", "error_description": "key mismatch"}), 401
+    return jsonify({k: v for k, v in known.items() if k != "jkt"})
 
 
 @app.get("/_itest/events")
