@@ -1,6 +1,9 @@
 # Stub of the compiled core (rust/lib.rs). _purepy.py mirrors it function by function.
 
 from collections.abc import Sequence
+from typing import final
+
+from typing_extensions import Self
 
 def sha256_hex(data: bytes) -> str: ...
 def pkce_s256_challenge(verifier: str) -> str: ...
@@ -72,10 +75,11 @@ def sigv4_presign_keys(
     double_encode: bool,
 ) -> list[str]: ...
 
+@final
 class DpopSigner:
     """Signs DPoP proofs (RFC 9449) with one P-256 key, from its 32-byte private scalar."""
 
-    def __init__(self, private_scalar: bytes) -> None: ...
+    def __new__(cls, private_scalar: bytes) -> Self: ...
     def proof(
         self,
         htm: str,
