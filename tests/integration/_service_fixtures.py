@@ -1,5 +1,5 @@
 """Session fixture for the Authlib authorization server of the service grants
-(private_key_jwt, client_secret_jwt, the JWT bearer grant)."""
+(private_key_jwt, client_secret_jwt, the JWT bearer grant, token exchange, DPoP)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,11 @@ def service_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service
                 "client_id": client_id,
                 "client_secret": secret,
                 "methods": ["private_key_jwt", "client_secret_jwt"],
-                "grant_types": ["client_credentials", "urn:ietf:params:oauth:grant-type:jwt-bearer"],
+                "grant_types": [
+                    "client_credentials",
+                    "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                    "urn:ietf:params:oauth:grant-type:token-exchange",
+                ],
                 "jwks": jwks,
             }
         ],

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from httpx_auth import InvalidGrantRequest, OAuth2ClientCredentials, OAuth2JwtBearer
+from httpx_auth import InvalidGrantRequest, OAuth2ClientCredentials, OAuth2JwtBearer, OAuth2TokenExchange
 
 from ._clients import Sender
 from ._service_fixtures import ServiceServer
@@ -113,3 +113,32 @@ async def test_dpop_with_private_key_jwt(service_server: ServiceServer, sender: 
     events = _events_since(service_server, mark)
     assert [(e["status"], e.get("error"), e.get("dpop")) for e in events] == [(400, "use_dpop_nonce", None), (200, None, True)]
     assert events[1]["client_auth"] == "private_key_jwt"  # the retry carried a fresh assertion (jti single-use)
+
+
+async def test_token_exchange_with_private_key_jwt(service_server: ServiceServer, sender: Sender) -> None:
+    """A token from the JWT bearer grant is exchanged (RFC 8693), the client
+    authenticating with private_key_jwt; the new token is for the same subject."""
+    import httpx
+
+    first = OAuth2JwtBearer(service_server.token_url, service_server.client_id, service_server.user, private_key=service_server.rsa_pem, key_id="rsa-1")
+    with httpx.Client() as client:
+        subject_token = client.get(service_server.resource_url, auth=first).request.headers["authorization"].split(" ", 1)[1]
+    auth = OAuth2TokenExchange(
+        service_server.token_url,
+        lambda: subject_token,
+        "access_token",
+        audience=["payments", "ledger"],
+        client_auth=service_server.client_id,
+        client_auth_method="private_key_jwt",
+        private_key=service_server.ec_pem,
+        key_id="ec-1",
+        signing_algorithm="ES256",
+    )
+    mark = len(service_server.events())
+    [reply] = await sender.get_all([service_server.resource_url], auth)
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["subject"] == service_server.user
+    [event] = _events_since(service_server, mark)
+    assert event["grant_type"] == "urn:ietf:params:oauth:grant-type:token-exchange"
+    assert event["client_auth"] == "private_key_jwt" and event["audience"] == ["payments", "ledger"]
+    assert reply.request.headers["authorization"] != f"Bearer {subject_token}"

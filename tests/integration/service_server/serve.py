@@ -3,8 +3,9 @@
 Clients come from the JSON file named by ``ITEST_SERVICE_CONFIG`` (their client id, secret,
 public JWKs and allowed methods). The token endpoint (``/token``) authenticates clients
 with ``client_secret_basic``, ``client_secret_jwt`` or ``private_key_jwt`` (RFC 7523 §2.2,
-verified by Authlib) and grants ``client_credentials`` and the JWT bearer grant (RFC 7523
-§2.1). ``/api/me`` tells who a token was issued to; ``/_itest/events`` lists the token
+verified by Authlib) and grants ``client_credentials``, the JWT bearer grant (RFC 7523
+§2.1) and a token exchange (RFC 8693, written here: Authlib has none) of a token this
+server issued, for the subject it was issued to. ``/api/me`` tells who a token was issued to; ``/_itest/events`` lists the token
 requests seen (grant, client authentication method, outcome).
 
 DPoP (RFC 9449), checked here by hand with joserfc (Authlib has none): a token request
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import ClientMixin, grants
+from authlib.oauth2.rfc6749 import ClientMixin, InvalidGrantError, InvalidRequestError, UnauthorizedClientError, grants
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion, JWTBearerGrant
 import base64
 import hashlib
@@ -174,6 +175,33 @@ class JwtBearer(JWTBearerGrant):
         return True
 
 
+class TokenExchange(grants.BaseGrant, grants.TokenEndpointMixin):
+    GRANT_TYPE = "urn:ietf:params:oauth:grant-type:token-exchange"
+    TOKEN_ENDPOINT_AUTH_METHODS = ["private_key_jwt", "client_secret_jwt"]
+    ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token"
+
+    def validate_token_request(self) -> None:
+        form = self.request.form
+        client = self.authenticate_token_endpoint_client()
+        if not client.check_grant_type(self.GRANT_TYPE):
+            raise UnauthorizedClientError("token exchange not allowed")
+        if form.get("subject_token_type") != self.ACCESS_TOKEN:
+            raise InvalidRequestError("subject_token_type must be an access token")
+        with _lock:
+            subject = TOKENS.get(form.get("subject_token", ""))
+        if subject is None:
+            raise InvalidGrantError("unknown subject_token")
+        self.request.client = client
+        self.request.user = {"sub": subject["subject"] or subject["client_id"]}
+        request.environ["itest.audience"] = request.form.getlist("audience")
+
+    def create_token_response(self) -> Any:
+        token = self.generate_token(user=self.request.user, scope=self.request.payload.scope, include_refresh_token=False)
+        token["issued_token_type"] = self.ACCESS_TOKEN
+        self.save_token(token)
+        return 200, token, self.TOKEN_RESPONSE_HEADER
+
+
 def save_token(token: dict[str, Any], req: Any) -> None:
     user = getattr(req, "user", None)
     with _lock:
@@ -190,6 +218,7 @@ server.register_client_auth_method(PrivateKeyJwt.CLIENT_AUTH_METHOD, PrivateKeyJ
 server.register_client_auth_method(ClientSecretJwt.CLIENT_AUTH_METHOD, ClientSecretJwt())
 server.register_grant(ClientCredentials)
 server.register_grant(JwtBearer)
+server.register_grant(TokenExchange)
 
 
 @app.post("/token")
@@ -219,6 +248,7 @@ def token() -> Any:
             "status": response.status_code,
             "error": body.get("error"),
             **({"dpop": True} if jkt else {}),
+            **({"audience": request.environ["itest.audience"]} if "itest.audience" in request.environ else {}),
         }
     )
     return response
