@@ -20,6 +20,7 @@ from httpx_auth._oauth2.implicit import (
     OktaImplicit,
     OktaImplicitIdToken,
 )
+from httpx_auth._oauth2.redis_cache import RedisTokenCache
 from httpx_auth._oauth2.resource_owner_password import (
     OAuth2ResourceOwnerPasswordCredentials,
     OktaResourceOwnerPasswordCredentials,
@@ -47,6 +48,7 @@ __all__ = [
     "OAuth2ResourceOwnerPasswordCredentials",
     "OktaClientCredentials",
     "OktaResourceOwnerPasswordCredentials",
+    "RedisTokenCache",
     "Token",
     "TokenEndpoint",
     "TokenMemoryCache",
