@@ -179,9 +179,10 @@ def discard(keys: Keys, token: Token | None) -> Program[None]:
 
 def clear(prefix: str) -> Program[None]:
     """Delete every token stored under ``prefix``."""
+    pattern = "".join("\\" + c if c in "*?[]\\" else c for c in prefix) + "token:*"
     cursor: Any = 0
     while True:
-        cursor, names = yield Call("scan", (cursor,), {"match": f"{prefix}token:*", "count": 500})
+        cursor, names = yield Call("scan", (cursor,), {"match": pattern, "count": 500})
         if names:
             yield Call("delete", tuple(names))
         if not int(cursor):
