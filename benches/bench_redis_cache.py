@@ -30,18 +30,11 @@ import pytest
 from httpx_auth import OAuth2, OAuth2ClientCredentials, RedisTokenCache, TokenMemoryCache
 from httpx_auth._oauth2 import Token
 
+from bench_oauth2 import _flow  # one request through an auth's flow
+
 ROUNDS = 30
 BATCH = 2000
 TOKEN = Token("cached-token", None)
-
-
-def _flow(auth: Any, request: httpx.Request, response: httpx.Response) -> None:
-    flow = auth.sync_auth_flow(request)
-    next(flow)
-    try:
-        flow.send(response)
-    except StopIteration:
-        pass
 
 
 def _free_port() -> int:

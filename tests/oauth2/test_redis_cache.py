@@ -9,6 +9,8 @@ import asyncio
 import logging
 import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType
 from typing import Any
 
@@ -44,23 +46,16 @@ def keys(cache: RedisTokenCache) -> Keys:
     return Keys.of(cache.prefix, auth().cache_key)
 
 
-def run_threads(count: int, target: Any) -> list[Any]:
-    results: list[Any] = [None] * count
-    barrier = threading.Barrier(count)
+def run_threads(count: int, target: Callable[[], str]) -> list[str]:
+    """``target()`` in ``count`` threads started together; their results."""
+    gate = threading.Barrier(count)
 
-    def worker(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = target()
-        except Exception as error:  # noqa: BLE001 - collected for the assertions
-            results[index] = error
+    def gated(_: int) -> str:
+        gate.wait()
+        return target()
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(gated, range(count), timeout=30))
 
 
 def test_token_is_stored_in_redis_with_its_ttl_and_no_secret_in_the_key(

@@ -172,3 +172,18 @@ def test_missing_redis_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "redis", None)
     with pytest.raises(ImportError, match=r"pip install 'httpx_auth\[redis\]'"):
         RedisTokenCache()
+
+
+def test_one_asyncio_client_per_live_event_loop() -> None:
+    cache = RedisTokenCache()
+    first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
+    try:
+        client = cache._async_client(first)
+        assert cache._async_client(first) is client
+        assert cache._async_client(second) is not client
+        first.close()
+        cache._async_client(asyncio.new_event_loop())
+        assert first not in cache._async_clients and second in cache._async_clients
+    finally:
+        for loop in list(cache._async_clients) + [first, second]:
+            loop.close()

@@ -25,7 +25,6 @@ import secrets
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Callable, Generator
 from functools import partial
 from typing import Any, TypeVar
@@ -168,7 +167,7 @@ class RedisTokenCache(TokenMemoryCache):
             ) from None
         except TypeError as error:
             raise InvalidParameter(f"Unknown Redis client option ({error}).") from None
-        self._async_clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+        self._async_clients: dict[Any, Any] = {}  # event loop -> its redis.asyncio client
         self._rejected: dict[str, str] = {}  # key -> access token discarded here
         self._leading: set[str] = set()  # keys whose shared flight runs in this process
         self._outage = _Outage(_shown(self.url))
@@ -293,6 +292,10 @@ class RedisTokenCache(TokenMemoryCache):
         if client is None:
             from redis.asyncio import Redis
 
+            # A client refers to its loop: a weak mapping would keep both alive for good.
+            # Those of closed loops are dropped instead (their connections died with them).
+            for closed in [other for other in self._async_clients if other.is_closed()]:
+                del self._async_clients[closed]
             client = self._async_clients[loop] = Redis.from_url(self.url, **self._options)
         return client
 

@@ -207,41 +207,50 @@ def wait(keys: Keys, timeout: float, poll: float) -> Program[tuple[Token | None,
 # -- the runners -----------------------------------------------------------------------
 
 
+class _Targets:
+    """The client, and the pub/sub connection a program opens by its first pub/sub call."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.pubsub: Any = None
+
+    def method(self, call: Call) -> Any:
+        if not call.pubsub:
+            return getattr(self.client, call.name)
+        if self.pubsub is None:
+            self.pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        return getattr(self.pubsub, call.name)
+
+
 def run_sync(client: Any, program: Program[T]) -> T | Down:
     """Execute ``program`` with the sync client ``client``."""
-    pubsub: Any = None
+    targets, result = _Targets(client), None
     try:
-        result: Any = None
         while True:
             call = program.send(result)
-            if call.pubsub and pubsub is None:
-                pubsub = client.pubsub(ignore_subscribe_messages=True)
-            result = getattr(pubsub if call.pubsub else client, call.name)(*call.args, **call.kwargs)
+            result = targets.method(call)(*call.args, **call.kwargs)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
     except failures() as error:
         return Down(error)
     finally:
-        if pubsub is not None:
+        if targets.pubsub is not None:
             with contextlib.suppress(*failures()):
-                pubsub.close()
+                targets.pubsub.close()
 
 
 async def run_async(client: Any, program: Program[T]) -> T | Down:
     """Execute ``program`` with the asyncio client ``client``, on the running loop."""
-    pubsub: Any = None
+    targets, result = _Targets(client), None
     try:
-        result: Any = None
         while True:
             call = program.send(result)
-            if call.pubsub and pubsub is None:
-                pubsub = client.pubsub(ignore_subscribe_messages=True)
-            result = await getattr(pubsub if call.pubsub else client, call.name)(*call.args, **call.kwargs)
+            result = await targets.method(call)(*call.args, **call.kwargs)
     except StopIteration as done:
         return done.value  # type: ignore[no-any-return]
     except failures() as error:
         return Down(error)
     finally:
-        if pubsub is not None:
+        if targets.pubsub is not None:
             with contextlib.suppress(*failures()):
-                await pubsub.aclose()
+                await targets.pubsub.aclose()
