@@ -19,11 +19,13 @@ from typing import Any
 import httpx
 import pytest
 
-from httpx_auth import OAuth2, OAuth2ClientCredentials, RedisTokenCache
+from httpx_auth import OAuth2, OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, RedisTokenCache
 from httpx_auth._oauth2 import redis_cache, redis_protocol
 from httpx_auth._oauth2.redis_protocol import Keys
 from httpx_auth._oauth2.token import Token
 
+from ._clients import Sender
+from ._oauth_fixtures import SHORT_LIFETIME, OAuthServer
 from ._redis_fixtures import RedisServer, TokenEndpoint
 
 pytestmark = pytest.mark.integration
@@ -162,6 +164,40 @@ def test_redis_stopped_and_restarted_while_requests_go_on(
     stored = redis_protocol.decode(client.get(Keys.of(PREFIX, auth.cache_key).token))
     client.close()
     assert stored is not None and f"Bearer {stored.access_token}" in seen[-50:]  # Redis in use again
+
+
+async def test_a_refresh_token_serves_another_process_once_and_the_rotated_token_is_shared(
+    redis_db: RedisServer, oauth_server: OAuthServer, sender: Sender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # django-oauth-toolkit rotates refresh tokens; tokens of "password-short" live 2 s and
+    # are renewed after half of that (early_expiry capped at half the lifetime).
+    app = oauth_server.apps["password-short"]
+
+    def grant() -> Any:
+        return OAuth2ResourceOwnerPasswordCredentials(
+            oauth_server.token_url,
+            username=oauth_server.username,
+            password=oauth_server.password,
+            client_auth=(app.client_id, app.client_secret),
+        )
+
+    first, second = RedisTokenCache(redis_db.url, PREFIX), RedisTokenCache(redis_db.url, PREFIX)  # two processes
+    mark = oauth_server.mark()
+    monkeypatch.setattr(OAuth2, "token_cache", first)
+    [one] = await sender.get_all([oauth_server.resource_url], grant())
+    time.sleep(SHORT_LIFETIME / 2 + 0.2)  # renewal due; the token is still in Redis
+    monkeypatch.setattr(OAuth2, "token_cache", second)
+    [two] = await sender.get_all([oauth_server.resource_url], grant())
+    monkeypatch.setattr(OAuth2, "token_cache", first)  # its own token is due too: Redis has the new one
+    [three] = await sender.get_all([oauth_server.resource_url], grant())
+    bodies = [reply.json() for reply in (one, two, three)]
+    assert [reply.status_code for reply in (one, two, three)] == [200, 200, 200], [r.text for r in (one, two, three)]
+    assert [body["from_refresh_token"] for body in bodies] == [False, True, True]
+    assert bodies[1]["token_id"] == bodies[2]["token_id"] != bodies[0]["token_id"]
+    grants = [(r["grant_type"], r["status"]) for r in oauth_server.token_requests_since(mark, app.client_id)]
+    assert grants == [("password", 200), ("refresh_token", 200)]  # one refresh, for both processes
+    stored = redis_protocol.decode(redis_db.client().get(Keys.of(PREFIX, grant().cache_key).token))
+    assert stored is not None and stored.refresh_token not in (None, "")
 
 
 def test_tokens_expire_from_redis_with_their_ttl(redis_db: RedisServer, token_endpoint: TokenEndpoint) -> None:
