@@ -165,6 +165,20 @@ def test_an_abandoned_fetch_releases_the_lock(cache: RedisTokenCache, server: Fa
     assert server.value(keys(cache).lock) is None
 
 
+@pytest.mark.parametrize("steps", [2, 3])  # closed at the look after the lock, at the token request
+def test_a_flow_closed_while_holding_the_lock_releases_it(cache: RedisTokenCache, server: FakeRedis, steps: int) -> None:
+    flow = auth().auth_flow(httpx.Request("GET", "https://api.example.com/"))
+    item = next(flow)
+    for _ in range(steps):  # read, lock (, read): run the Offloads by hand, as a driver would
+        item = flow.send(item.fn())
+    assert server.value(keys(cache).lock) is not None
+    flow.close()
+    deadline = time.monotonic() + 5
+    while server.value(keys(cache).lock) is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.value(keys(cache).lock) is None
+
+
 def test_redis_down_fetches_locally_with_one_warning(
     http: ModuleType, cache: RedisTokenCache, server: FakeRedis, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -235,25 +235,27 @@ class RedisTokenCache(TokenMemoryCache):
     def _lead(
         self, keys: Keys, key: str, owner: str, cached: Callable[[], Token | None], obtain: Obtain
     ) -> Generator[Any, Any, Token]:
-        # Another process may have stored a token between our look and our lock.
-        state = yield self._step(partial(protocol.read, keys))
-        token = None if isinstance(state, Down) else self._adopt(key, state[0], cached)
-        if token is not None:
-            yield self._step(partial(protocol.release, keys, owner))
-            return token
         try:
-            token = yield from obtain()
-        except Exception:
-            yield self._step(partial(protocol.release, keys, owner))
+            # Another process may have stored a token between our look and our lock.
+            state = yield self._step(partial(protocol.read, keys))
+            token = None if isinstance(state, Down) else self._adopt(key, state[0], cached)
+            if token is not None:
+                yield self._step(partial(protocol.release, keys, owner))
+                return token
+            try:
+                token = yield from obtain()
+            except Exception:
+                yield self._step(partial(protocol.release, keys, owner))
+                raise
+            yield self._step(partial(protocol.store_and_release, keys, token, owner))
+            return token
+        except BaseException as error:
+            if not isinstance(error, Exception):  # the flow was closed or interrupted: it may yield no more
+                self._in_background(partial(protocol.release, keys, owner))
             raise
-        except BaseException:  # the flow was closed or interrupted: it may yield no more
-            self._in_background(partial(protocol.release, keys, owner))
-            raise
-        yield self._step(partial(protocol.store_and_release, keys, token, owner))
-        return token
 
     def _adopt(self, key: str, token: Token | None, cached: Callable[[], Token | None]) -> Token | None:
-        """Keep the token read from Redis here; it if it is valid long enough."""
+        """Keep the token read from Redis here, and return it if it is valid long enough."""
         if token is None or token.access_token == self._rejected.get(key):
             return None
         # Kept even when it expires soon: its refresh token serves the fetch that follows.
