@@ -18,7 +18,7 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from httpx_auth import OAuth2, RedisTokenCache
-from httpx_auth._oauth2 import redis_protocol
+from httpx_auth._oauth2.caches import redis_protocol
 
 
 class FakeRedis:

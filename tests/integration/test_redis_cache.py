@@ -20,8 +20,8 @@ import httpx
 import pytest
 
 from httpx_auth import OAuth2, OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, RedisTokenCache
-from httpx_auth._oauth2 import redis_cache, redis_protocol
-from httpx_auth._oauth2.redis_protocol import Keys
+from httpx_auth._oauth2.caches import redis as redis_cache, redis_protocol
+from httpx_auth._oauth2.caches.redis_protocol import Keys
 from httpx_auth._oauth2.token import Token
 
 from ._clients import Sender

@@ -19,8 +19,9 @@ import pytest
 import trio
 
 from httpx_auth import InvalidGrantRequest, OAuth2, OAuth2ClientCredentials, RedisTokenCache
-from httpx_auth._oauth2 import engine, redis_cache, redis_protocol
-from httpx_auth._oauth2.redis_protocol import Keys
+from httpx_auth._oauth2 import single_flight
+from httpx_auth._oauth2.caches import redis as redis_cache, redis_protocol
+from httpx_auth._oauth2.caches.redis_protocol import Keys
 from httpx_auth._oauth2.token import Token
 from oauth2_fakes import FakeServer, json_answer
 from redis_fakes import FakeRedis, fake_cache, redis_cache as redis_cache_fixture, server  # noqa: F401
@@ -30,7 +31,7 @@ from redis_fakes import FakeRedis, fake_cache, redis_cache as redis_cache_fixtur
 def quick(monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(redis_cache, "POLL", 0.05)
     yield
-    assert engine.in_flight() == 0
+    assert single_flight.in_flight() == 0
 
 
 @pytest.fixture

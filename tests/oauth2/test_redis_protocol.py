@@ -11,8 +11,8 @@ import time
 import pytest
 
 from httpx_auth import InvalidParameter, RedisTokenCache
-from httpx_auth._oauth2 import redis_protocol as protocol
-from httpx_auth._oauth2.redis_protocol import Down, Keys
+from httpx_auth._oauth2.caches import redis_protocol as protocol
+from httpx_auth._oauth2.caches.redis_protocol import Down, Keys
 from httpx_auth._oauth2.token import Token
 from redis_fakes import FakeAsyncRedis, FakeRedis, server  # noqa: F401
 

@@ -2,7 +2,7 @@
 
 ``RedisTokenCache`` keeps tokens in memory, in front of Redis: a request whose token is
 in memory pays no round trip. When a token is missing here, the in-process single flight
-elects one leader (see ``engine``), and the leader runs ``shared_flight``: it looks in
+elects one leader (see ``single_flight``), and the leader runs ``shared_flight``: it looks in
 Redis, and when the token is missing there too, takes the fetch lock of its key, so that
 one process in the whole fleet fetches it while the others wait on the lock's channel and
 then use the token it stored. The Redis layout and the scripts are in ``redis_protocol``.
@@ -35,9 +35,9 @@ import anyio.to_thread
 from httpx_auth import _validation as check
 from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2 import redis_protocol as protocol
-from httpx_auth._oauth2.cache import TokenMemoryCache
-from httpx_auth._oauth2.redis_protocol import Down, Keys, Program
+from httpx_auth._oauth2.caches import redis_protocol as protocol
+from httpx_auth._oauth2.caches.memory import TokenMemoryCache
+from httpx_auth._oauth2.caches.redis_protocol import Down, Keys, Program
 from httpx_auth._oauth2.token import Token
 
 log = logging.getLogger("httpx_auth")
@@ -198,7 +198,7 @@ class RedisTokenCache(TokenMemoryCache):
         self._write(partial(protocol.clear, self.prefix))
 
     def shared_flight(self, key: str, cached: Callable[[], Token | None], obtain: Obtain) -> Generator[Any, Any, Token]:
-        """Run by the in-process flight leader instead of ``obtain()`` (see ``engine``).
+        """Run by the in-process flight leader instead of ``obtain()`` (see ``single_flight``).
 
         Returns the valid token found in Redis, or waits while another process holds the
         lock of ``key``, or takes the lock, runs ``obtain()`` and stores its token in

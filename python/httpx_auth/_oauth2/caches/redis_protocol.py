@@ -27,7 +27,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from httpx_auth._oauth2.file_cache import _dump, _load
+from httpx_auth._oauth2.caches.file import _dump, _load
 from httpx_auth._oauth2.token import Token
 
 T = TypeVar("T")
