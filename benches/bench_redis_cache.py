@@ -43,6 +43,11 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 @pytest.fixture
 def redis_url() -> Iterator[str | None]:
     """A redis-server on 127.0.0.1 (stopped by PID after), or ``None`` without one."""
@@ -56,7 +61,7 @@ def redis_url() -> Iterator[str | None]:
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             deadline = time.monotonic() + 10
-            while socket.socket().connect_ex(("127.0.0.1", port)) != 0 and time.monotonic() < deadline:
+            while not _listening(port) and time.monotonic() < deadline:
                 time.sleep(0.05)
             yield f"redis://127.0.0.1:{port}/0"
         finally:

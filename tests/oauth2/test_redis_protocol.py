@@ -155,7 +155,8 @@ def test_defaults() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"url": "http://h/0"}, "url must be a redis://"),
+        ({"url": "http://h/0"}, "url must be a Redis URL"),
+        ({"url": "redis://:s3cret@h:port/0"}, r"not 'redis://:\*\*\*@h:port/0'"),
         ({"url": ""}, "url"),
         ({"prefix": 3}, "prefix"),
         ({"lock_timeout": 0}, "lock_timeout must be a positive"),

@@ -163,7 +163,7 @@ class RedisTokenCache(TokenMemoryCache):
             pool.connection_class(**pool.connection_kwargs)  # refuses unknown options, connects not
         except ValueError:
             raise InvalidParameter(
-                f"url must be a redis://, rediss:// or unix:// URL, not {_shown(self.url)!r}."
+                f"url must be a Redis URL (redis://host:port/db, rediss://... or unix://...), not {_shown(self.url)!r}."
             ) from None
         except TypeError as error:
             raise InvalidParameter(f"Unknown Redis client option ({error}).") from None
