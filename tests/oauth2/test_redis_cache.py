@@ -200,6 +200,17 @@ def test_redis_down_fetches_locally_with_one_warning(
     assert redis_protocol.decode(server.value(keys(cache).token)).access_token == "token-4"  # type: ignore[union-attr]
 
 
+def test_redis_down_keeps_the_single_flight_within_the_process(
+    http: ModuleType, cache: RedisTokenCache, server: FakeRedis
+) -> None:
+    server.down = True
+    fake = FakeServer(http)
+    fake.release.clear()
+    threading.Timer(0.3, fake.release.set).start()
+    assert run_threads(10, lambda: str(fake.get(auth()).json()["authorization"])) == ["Bearer token-1"] * 10
+    assert len(fake.token_requests) == 1
+
+
 def test_redis_failing_while_the_lock_is_held_still_answers(http: ModuleType, cache: RedisTokenCache, server: FakeRedis) -> None:
     redis_protocol.run_sync(server, redis_protocol.try_lock(keys(cache), "other", 30))
     threading.Timer(0.2, lambda: setattr(server, "down", True)).start()
