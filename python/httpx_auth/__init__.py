@@ -38,6 +38,7 @@ from httpx_auth._oauth2 import (
     OktaImplicit,
     OktaImplicitIdToken,
     OktaResourceOwnerPasswordCredentials,
+    RedisTokenCache,
     TokenMemoryCache,
     WakaTimeAuthorizationCode,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "OktaResourceOwnerPasswordCredentials",
     "QueryApiKey",
     "RedirectPortUnavailable",
+    "RedisTokenCache",
     "StateNotProvided",
     "SupportMultiAuth",
     "TimeoutOccurred",
