@@ -69,7 +69,7 @@ def test_presign_gives_boto3s_url(backend: str, boto3_s3: Any, key: str) -> None
     with frozen():
         expected = boto3_url(boto3_s3(), key)
         url = s3().presign(expected.split("?")[0])
-    assert url == expected
+    assert same_url(url, expected)  # with awscrt installed, botocore orders the query its own way
 
 
 @pytest.mark.parametrize("method", ["get_object", "put_object", "delete_object"])
