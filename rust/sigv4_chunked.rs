@@ -71,14 +71,18 @@ mod tests {
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     const SEED: &str = "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9";
 
+    fn example_signer(key: &[u8]) -> ChunkSigner<'_> {
+        ChunkSigner {
+            signing_key: key,
+            amz_date: "20130524T000000Z",
+            scope: "20130524/us-east-1/s3/aws4_request",
+        }
+    }
+
     #[test]
     fn reproduces_the_published_chunk_signatures() {
         let key = signing_key::derive(SECRET, "20130524", "us-east-1", "s3");
-        let signer = ChunkSigner {
-            signing_key: &key,
-            amz_date: "20130524T000000Z",
-            scope: "20130524/us-east-1/s3/aws4_request",
-        };
+        let signer = example_signer(&key);
         let data = vec![b'a'; 66_560];
         let first = signer.chunk(SEED, &data[..65_536]);
         assert_eq!(
@@ -97,15 +101,16 @@ mod tests {
     }
 
     #[test]
-    fn trailer_signature_depends_on_every_input() {
+    fn reproduces_the_published_trailer_signature() {
+        // "... Including Trailing Headers", Example: PUT Object (seed 106e2a8a...).
         let key = signing_key::derive(SECRET, "20130524", "us-east-1", "s3");
-        let signer = ChunkSigner {
-            signing_key: &key,
-            amz_date: "20130524T000000Z",
-            scope: "20130524/us-east-1/s3/aws4_request",
-        };
-        let base = signer.trailer(SEED, b"x-amz-checksum-crc32c:sOO8/Q==\n");
-        assert_eq!(base.len(), 64);
+        let final_chunk = "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992";
+        let base = example_signer(&key).trailer(final_chunk, b"x-amz-checksum-crc32c:sOO8/Q==\n");
+        assert_eq!(
+            base,
+            "d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435"
+        );
+        let signer = example_signer(&key);
         assert_ne!(
             base,
             signer.trailer(SEED, b"x-amz-checksum-crc32c:sOO8/Q=\n")

@@ -73,26 +73,26 @@ def example_put(auth: AWS4Auth, http: Any = httpx) -> Recorder:
     return recorder
 
 
-def read_chunks(body: bytes, seed: str | None) -> tuple[bytes, list[str], bytes]:
-    """Decode an aws-chunked body, checking each chunk signature's chain from ``seed``
-    (``None``: unsigned chunks). Returns the data, the signatures and the trailer."""
+def read_chunks(body: bytes, seed: str | None, verify: bool = True) -> tuple[bytes, list[str], bytes]:
+    """Decode an aws-chunked body: the data, the chunk signatures and the trailer.
+    ``seed=None``: unsigned chunks; otherwise (unless ``verify`` is false) each chunk
+    signature is checked to chain from ``seed`` (signed at EXAMPLE_TIME)."""
     data, signatures, previous, rest = b"", [], seed, body
     while True:
         head, _, rest = rest.partition(b"\r\n")
         size_hex, _, extension = head.decode().partition(";")
         size = int(size_hex, 16)
-        if seed is not None:
+        if seed is None:
+            assert extension == ""
+        else:
             assert extension.startswith("chunk-signature=")
             signature = extension.removeprefix("chunk-signature=")
-            chunk = rest[:size]
-            sts = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", "20130524T000000Z" if seed else "", SCOPE, str(previous), EMPTY,
-                             hashlib.sha256(chunk).hexdigest()])
-            if seed != "":
-                assert signature == hmac.new(SIGNING_KEY, sts.encode(), hashlib.sha256).hexdigest()
+            lines = ["AWS4-HMAC-SHA256-PAYLOAD", "20130524T000000Z", SCOPE, str(previous), EMPTY,
+                     hashlib.sha256(rest[:size]).hexdigest()]
+            if verify:
+                assert signature == hmac.new(SIGNING_KEY, "\n".join(lines).encode(), hashlib.sha256).hexdigest()
             signatures.append(signature)
             previous = signature
-        else:
-            assert extension == ""
         if size == 0:
             return data, signatures, rest
         data += rest[:size]
@@ -100,52 +100,58 @@ def read_chunks(body: bytes, seed: str | None) -> tuple[bytes, list[str], bytes]
         rest = rest[size + 2 :]
 
 
-def test_published_multi_chunk_example(backend: str, http: Any) -> None:
-    auth = AWS4Auth(ACCESS_ID, SECRET, "us-east-1", "s3", streaming=True,
-                    include_headers=["content-encoding", "content-length", "x-amz-storage-class"])
-    sent = example_put(auth, http)
-    assert sent.headers["content-length"] == "66824" == str(len(sent.body))
-    assert sent.headers["x-amz-decoded-content-length"] == "66560"
-    assert sent.headers["content-encoding"] == "aws-chunked"
-    assert sent.headers["x-amz-content-sha256"] == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+# AWS's two published examples: (options, signed headers, seed, chunk signatures, trailer).
+PUBLISHED = {
+    "multiple-chunks": (
+        {"include_headers": ["content-encoding", "content-length", "x-amz-storage-class"]},
+        "content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;"
+        "x-amz-storage-class",
+        "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9",
+        [
+            "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
+            "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+            "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
+        ],
+        b"\r\n",
+    ),
+    "trailing-headers": (
+        {"include_headers": ["content-encoding", "x-amz-storage-class"], "checksum": "crc32c"},
+        "content-encoding;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class;"
+        "x-amz-trailer",
+        "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e",
+        [
+            "b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2",
+            "1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7",
+            "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992",
+        ],
+        b"x-amz-checksum-crc32c:sOO8/Q==\r\n"
+        b"x-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n\r\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("example", sorted(PUBLISHED))
+def test_published_examples(backend: str, http: Any, example: str) -> None:
+    options, signed_headers, seed, chunk_signatures, expected_trailer = PUBLISHED[example]
+    sent = example_put(AWS4Auth(ACCESS_ID, SECRET, "us-east-1", "s3", streaming=True, **options), http)
     assert sent.headers["authorization"] == (
-        f"AWS4-HMAC-SHA256 Credential={ACCESS_ID}/{SCOPE}, SignedHeaders=content-encoding;content-length;host;"
-        "x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;x-amz-storage-class, "
-        "Signature=4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9"
-    )
-    data, signatures, trailer = read_chunks(sent.body, "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9")
-    assert data == b"a" * 66_560
-    assert signatures == [
-        "ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
-        "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
-        "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9",
-    ]
-    assert trailer == b"\r\n"
-    assert sent.body.startswith(b"10000;chunk-signature=ad80c730")
-
-
-def test_published_trailer_example(backend: str) -> None:
-    auth = AWS4Auth(ACCESS_ID, SECRET, "us-east-1", "s3", streaming=True, checksum="crc32c",
-                    include_headers=["content-encoding", "x-amz-storage-class"])
-    sent = example_put(auth)
-    assert sent.headers["x-amz-content-sha256"] == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
-    assert sent.headers["x-amz-trailer"] == "x-amz-checksum-crc32c"
-    assert sent.headers["authorization"].endswith(
-        "SignedHeaders=content-encoding;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;"
-        "x-amz-storage-class;x-amz-trailer, Signature=106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e"
+        f"AWS4-HMAC-SHA256 Credential={ACCESS_ID}/{SCOPE}, SignedHeaders={signed_headers}, Signature={seed}"
     )
     assert sent.headers["content-length"] == str(len(sent.body))
-    data, signatures, trailer = read_chunks(sent.body, "106e2a8a18243abcf37539882f36619c00e2dfc72633413f02d3b74544bfeb8e")
+    assert sent.headers["x-amz-decoded-content-length"] == "66560"
+    assert sent.headers["content-encoding"] == "aws-chunked"
+    data, signatures, trailer = read_chunks(sent.body, seed)
     assert data == b"a" * 66_560
-    assert signatures == [
-        "b474d8862b1487a5145d686f57f013e54db672cee1c953b3010fb58501ef5aa2",
-        "1c1344b170168f8e65b41376b44b20fe354e373826ccbbe2c1d40a8cae51e5c7",
-        "2ca2aba2005185cf7159c6277faf83795951dd77a3a99e6e65d5c9f85863f992",
-    ]
-    assert trailer == (
-        b"x-amz-checksum-crc32c:sOO8/Q==\r\n"
-        b"x-amz-trailer-signature:d81f82fc3505edab99d459891051a732e8730629a2e4a59689829ca17fe2e435\r\n\r\n"
-    )
+    assert signatures == chunk_signatures
+    assert trailer == expected_trailer
+    assert sent.body.startswith(f"10000;chunk-signature={chunk_signatures[0]}\r\naaaa".encode())
+    if "checksum" in options:
+        assert sent.headers["x-amz-content-sha256"] == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+        assert sent.headers["x-amz-trailer"] == "x-amz-checksum-crc32c"
+    else:
+        assert sent.headers["x-amz-content-sha256"] == "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+        assert sent.headers["content-length"] == "66824"  # as published
+        assert "x-amz-trailer" not in sent.headers
 
 
 @pytest.mark.parametrize("algorithm", ["crc32", "crc64nvme", "sha256"])
@@ -212,7 +218,7 @@ def test_file_bodies_have_a_known_length(backend: str, tmp_path: Any) -> None:
     with path.open("rb") as file, httpx.Client(transport=recorder.transport) as client:
         client.put(EXAMPLE_URL, content=file, auth=auth)
     assert recorder.headers["x-amz-decoded-content-length"] == "20000"
-    assert read_chunks(recorder.body, "")[0] == data
+    assert read_chunks(recorder.body, "", verify=False)[0] == data
 
 
 def test_read_gives_the_chunked_body(backend: str) -> None:
@@ -317,4 +323,4 @@ def test_httpx2_requests_stream_too(backend: str) -> None:
     recorder = Recorder(http)
     with http.Client(transport=recorder.transport) as client:
         client.put(EXAMPLE_URL, content=b"q" * 9000, auth=auth)
-    assert read_chunks(recorder.body, "")[0] == b"q" * 9000
+    assert read_chunks(recorder.body, "", verify=False)[0] == b"q" * 9000
