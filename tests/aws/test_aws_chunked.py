@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 import pytest
 import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from httpx_auth import AWS4Auth, InvalidParameter, checksum
 
@@ -324,3 +326,35 @@ def test_httpx2_requests_stream_too(backend: str) -> None:
     with http.Client(transport=recorder.transport) as client:
         client.put(EXAMPLE_URL, content=b"q" * 9000, auth=auth)
     assert read_chunks(recorder.body, "", verify=False)[0] == b"q" * 9000
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    key=st.binary(min_size=32, max_size=32),
+    previous=st.text("0123456789abcdef", min_size=64, max_size=64),
+    data=st.binary(max_size=70_000),
+)
+def test_backends_sign_chunks_alike(key: bytes, previous: str, data: bytes) -> None:
+    from backends import BACKENDS
+
+    chunk = {name: core.sigv4_chunk_signature(key, "20130524T000000Z", SCOPE, previous, data)
+             for name, core in BACKENDS.items()}
+    trailer = {name: core.sigv4_trailer_signature(key, "20130524T000000Z", SCOPE, previous, data[:100])
+               for name, core in BACKENDS.items()}
+    assert len(set(chunk.values())) == 1 and len(set(trailer.values())) == 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    size=st.integers(0, 40_000),
+    chunk_size=st.integers(8192, 20_000),
+    mode=st.sampled_from([{}, {"checksum": "crc32"}, {"checksum": "sha256", "unsigned_payload": True}]),
+)
+def test_declared_length_is_the_length_sent(size: int, chunk_size: int, mode: dict[str, Any]) -> None:
+    auth = AWS4Auth(ACCESS_ID, SECRET, "us-east-1", "s3", streaming=True, chunk_size=chunk_size, **mode)
+    data = os.urandom(size)
+    request = next(auth.sync_auth_flow(httpx.Request("PUT", EXAMPLE_URL, content=data)))
+    body = request.read()
+    assert int(request.headers["content-length"]) == len(body)
+    signed = not mode.get("unsigned_payload")
+    assert read_chunks(body, "" if signed else None, verify=False)[0] == data
