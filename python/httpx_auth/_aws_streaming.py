@@ -11,6 +11,7 @@ a corrupt upload is never completed.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -195,24 +196,38 @@ class ChunkedBody(*_STREAM_BASES):  # type: ignore[misc]
             await aclose()
 
 
-def prepare(request: Any, chunk_size: int, algorithm: str | None, signed: bool) -> int:
-    """Set the headers of an aws-chunked upload on ``request`` (before it is signed)
-    and return the body's (decoded) length."""
-    length = declared_length(request)
+# The original stream and length of each request sent aws-chunked, while it lives.
+_originals: weakref.WeakKeyDictionary[Any, tuple[Any, int]] = weakref.WeakKeyDictionary()
+
+
+def prepare(request: Any, chunk_size: int, algorithm: str | None, signed: bool) -> tuple[Any, int]:
+    """Set the headers of an aws-chunked upload on ``request`` (before it is signed);
+    return the body's own stream and (decoded) length.
+
+    A request signed again (a retry with a corrected clock) starts from its original body,
+    even when reading it replaced its stream by the bytes that were sent."""
     headers = request.headers
-    encoding = headers.get("content-encoding")
-    headers["Content-Encoding"] = "aws-chunked" if not encoding else f"aws-chunked,{encoding}"
+    known = _originals.get(request)
+    if known is not None:
+        source, length = known
+    else:
+        source, length = request.stream, declared_length(request)
+        _originals[request] = (source, length)
+        encoding = headers.get("content-encoding")
+        headers["Content-Encoding"] = "aws-chunked" if not encoding else f"aws-chunked,{encoding}"
     headers["x-amz-decoded-content-length"] = str(length)
     headers["Content-Length"] = str(encoded_length(length, chunk_size, signed, algorithm))
     if "transfer-encoding" in headers:
         del headers["transfer-encoding"]
     if algorithm is not None:
         headers["x-amz-trailer"] = header_name(algorithm)
-    return length
+    return source, length
 
 
-def attach(request: Any, length: int, chunk_size: int, algorithm: str | None, signing: Signing | None) -> None:
-    """Replace the body of ``request`` (already signed) by its aws-chunked form."""
-    request.stream = ChunkedBody(request.stream, length, chunk_size, algorithm, signing)
+def attach(
+    request: Any, source: Any, length: int, chunk_size: int, algorithm: str | None, signing: Signing | None
+) -> None:
+    """Replace the body of ``request`` (already signed) by the aws-chunked form of ``source``."""
+    request.stream = ChunkedBody(source, length, chunk_size, algorithm, signing)
     if hasattr(request, "_content"):  # so that request.read() gives the bytes sent
         del request._content

@@ -37,10 +37,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from httpx_auth._errors import TimeoutOccurred
-from httpx_auth._oauth2 import redirect_server
-from httpx_auth._oauth2.cache import TokenMemoryCache
-from httpx_auth._oauth2.grant import OAuth2
-from httpx_auth._oauth2.reply import FRAGMENT_PAGE, AuthorizationRequest, Page, ReplyCatcher
+from httpx_auth._oauth2.browser.reply import FRAGMENT_PAGE, AuthorizationRequest, Page, ReplyCatcher
+from httpx_auth._oauth2.caches.memory import TokenMemoryCache
+from httpx_auth._oauth2.settings import OAuth2
 from httpx_auth._oauth2.token import Token
 
 __all__ = [
@@ -269,6 +268,8 @@ def browser_mock(monkeypatch: pytest.MonkeyPatch, token_cache: TokenMemoryCache)
     The token cache starts empty, and every tab added must have been opened by the end
     of the test."""
     mock = BrowserMock()
+    from httpx_auth._oauth2.browser import redirect_server  # the real one is never started
+
     monkeypatch.setattr(redirect_server, "wait_for_reply", mock.wait_for_reply)
     yield mock
     mock.assert_checked()

@@ -358,3 +358,42 @@ def test_declared_length_is_the_length_sent(size: int, chunk_size: int, mode: di
     assert int(request.headers["content-length"]) == len(body)
     signed = not mode.get("unsigned_payload")
     assert read_chunks(body, "" if signed else None, verify=False)[0] == data
+
+
+def test_signing_again_starts_from_the_original_body(backend: str) -> None:
+    # A clock-skew retry signs the same request a second time.
+    auth = AWS4Auth(ACCESS_ID, SECRET, "us-east-1", "s3", streaming=True, chunk_size=8192, checksum="crc32")
+    request = httpx.Request("PUT", EXAMPLE_URL, content=b"r" * 20_000, headers={"Content-Encoding": "gzip"})
+    with time_machine.travel(EXAMPLE_TIME, tick=False):
+        auth.sign(request)
+        first = request.read()
+        auth.sign(auth.sign(request))
+    again = request.read()
+    assert again == first
+    assert request.headers["content-encoding"] == "aws-chunked,gzip"
+    assert request.headers["x-amz-decoded-content-length"] == "20000"
+    assert read_chunks(again, request.headers["authorization"].rpartition("Signature=")[2])[0] == b"r" * 20_000
+
+
+def test_clock_skew_retry_resends_the_streamed_body(backend: str) -> None:
+    import email.utils
+    from datetime import datetime, timezone
+
+    sent: list[tuple[str, bytes]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append((request.headers["x-amz-date"], request.read()))
+        if len(sent) == 1:  # the server's clock is an hour ahead: refused
+            server = email.utils.format_datetime(datetime.fromtimestamp(EXAMPLE_TIME + 3600, timezone.utc), usegmt=True)
+            return httpx.Response(403, headers={"date": server}, content=b"<Error><Code>RequestTimeTooSkewed</Code></Error>")
+        return httpx.Response(200)
+
+    auth = AWS4Auth(ACCESS_ID, SECRET, "us-east-1", "s3", streaming=True, chunk_size=8192, checksum="crc32c")
+    data = os.urandom(30_000)
+    with time_machine.travel(EXAMPLE_TIME, tick=False), httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        assert client.put(EXAMPLE_URL, content=data, auth=auth).status_code == 200
+    assert [date for date, _ in sent] == ["20130524T000000Z", "20130524T010000Z"]
+    for _, body in sent:
+        got, _, trailer = read_chunks(body, "", verify=False)
+        assert got == data
+        assert trailer.startswith(f"x-amz-checksum-crc32c:{checksum('crc32c', data)}\r\n".encode())
