@@ -26,13 +26,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from awscrt import checksums
 
 try:
     from httpx_auth import _native
 except ImportError:
     _native = None  # type: ignore[assignment]
 
-checksums = pytest.importorskip("awscrt.checksums")
 needs_native = pytest.mark.skipif(_native is None, reason="compiled core not built in this install")
 
 MIB = 1024 * 1024
