@@ -155,9 +155,12 @@ class AWS4Auth(AuthBase):
 
     def sign(self, request: Any) -> Any:
         """Sign ``request`` in place (its body must have been read unless the payload
-        is unsigned) and return it."""
+        is unsigned or streamed) and return it."""
         access_id, secret_key, token = self._current_credentials()
-        if self.streaming:
+        # Requests without a body get neither chunks nor checksums.
+        with_body = (self.streaming or self.checksum is not None) and _aws_streaming.has_body(request)
+        streaming = self.streaming and with_body
+        if streaming:
             source, length = _aws_streaming.prepare(request, self.chunk_size, self.checksum, not self.unsigned_payload)
             payload_hash = _aws_streaming.payload_mode(not self.unsigned_payload, self.checksum)
         elif self.unsigned_payload:
@@ -165,7 +168,7 @@ class AWS4Auth(AuthBase):
         else:
             body = request.content
             payload_hash = _core.backend.sha256_hex(body) if body else EMPTY_SHA256
-        if self.checksum is not None and not self.streaming:
+        if self.checksum is not None and with_body and not streaming:
             request.headers[_aws_checksum.header_name(self.checksum)] = _aws_checksum.checksum(
                 self.checksum, request.content
             )
@@ -186,7 +189,7 @@ class AWS4Auth(AuthBase):
             self._double_encode,
         )
         _set_header_list(request, signed)
-        if self.streaming:
+        if streaming:
             signing = None if self.unsigned_payload else self._chunk_signing(request, secret_key)
             _aws_streaming.attach(request, source, length, self.chunk_size, self.checksum, signing)
         return request

@@ -64,6 +64,11 @@ def encoded_length(decoded: int, chunk_size: int, signed: bool, algorithm: str |
     return total + 2  # the blank line that ends the body
 
 
+def has_body(request: Any) -> bool:
+    """Whether ``request`` sends a body (httpx sets neither header on a GET without one)."""
+    return any(name.lower() in (b"content-length", b"transfer-encoding") for name, _ in request.headers.raw)
+
+
 def declared_length(request: Any) -> int:
     """The body's length, from its ``Content-Length`` (httpx sets it for bytes and files)."""
     value = request.headers.get("content-length")

@@ -397,3 +397,13 @@ def test_clock_skew_retry_resends_the_streamed_body(backend: str) -> None:
         got, _, trailer = read_chunks(body, "", verify=False)
         assert got == data
         assert trailer.startswith(f"x-amz-checksum-crc32c:{checksum('crc32c', data)}\r\n".encode())
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "DELETE"])
+def test_requests_without_a_body_are_signed_as_usual(backend: str, method: str) -> None:
+    auth = AWS4Auth(ACCESS_ID, SECRET, "us-east-1", "s3", streaming=True, checksum="crc32c")
+    request = next(auth.sync_auth_flow(httpx.Request(method, EXAMPLE_URL)))
+    assert request.headers["x-amz-content-sha256"] == EMPTY
+    for name in ("content-encoding", "x-amz-decoded-content-length", "x-amz-trailer", "x-amz-checksum-crc32c"):
+        assert name not in request.headers
+    assert request.read() == b""
