@@ -203,3 +203,23 @@ def test_missing_extra_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
         OAuth2ClientCredentials(TOKEN_URL, "svc", client_auth_method="private_key_jwt", private_key=pem("rsa"))
     # Secret-based methods need nothing more.
     OAuth2ClientCredentials(TOKEN_URL, "svc", "s", client_auth_method="client_secret_post")
+
+
+def test_okta_client_credentials_with_private_key_jwt(http: ModuleType) -> None:
+    from httpx_auth import OktaClientCredentials
+
+    auth = OktaClientCredentials("dev.okta.example", "svc", scope="s", client_auth_method="private_key_jwt", private_key=pem("rsa"))
+    url = "https://dev.okta.example/oauth2/default/v1/token"
+    seen: list[dict[str, str]] = []
+
+    def handler(request: Any) -> Any:
+        if str(request.url) == url:
+            from urllib.parse import parse_qsl
+
+            seen.append(dict(parse_qsl(request.content.decode())))
+            return http.Response(200, json={"access_token": "t", "expires_in": 60})
+        return http.Response(200)
+
+    with http.Client(transport=http.MockTransport(handler)) as client:
+        client.get("https://api.example.com/", auth=auth)
+    check_assertion(seen[0], "RS256", None, client_id="svc", audience=url)

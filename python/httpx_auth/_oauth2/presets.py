@@ -359,7 +359,7 @@ class OktaClientCredentials(OAuth2ClientCredentials):
     Parameters:
         instance: the Okta domain (like ``"testserver.okta-emea.com"``).
         client_id: the application's client id.
-        client_secret: the application's client secret.
+        client_secret: the application's client secret (``None`` with ``private_key_jwt``).
         scope: the scope requested (mandatory with Okta), a string or a list of strings.
         authorization_server: the Okta authorization server (``"default"`` by default).
         Others: as ``OAuth2ClientCredentials``.
@@ -369,7 +369,7 @@ class OktaClientCredentials(OAuth2ClientCredentials):
         self,
         instance: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         *,
         scope: str | list[str],
         authorization_server: str = "default",
