@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import secrets
 import threading
 import time
@@ -96,8 +97,6 @@ class DPoPKey:
         self.thumbprint: str = signer.thumbprint
         self.public_jwk: str = signer.public_jwk
         if isinstance(private_key, Mapping) and ("x" in private_key or "y" in private_key):
-            import json
-
             public = json.loads(self.public_jwk)
             if (private_key.get("x"), private_key.get("y")) != (public["x"], public["y"]):
                 raise InvalidParameter("the DPoP key's public part (x, y) does not match its private part (d).")

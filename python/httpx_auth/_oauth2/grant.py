@@ -71,7 +71,10 @@ class GrantAuth(AuthBase):
     Parameters:
         cache_key: identifies the grant configuration in the token cache (see ``make_cache_key``).
         settings: how the token is obtained and sent (see ``TokenSettings``; its defaults
-            when not given).
+            when not given). With ``settings.dpop`` (the grants' ``dpop=True`` or a
+            ``DPoPKey``), a token the server bound (``token_type`` ``DPoP``) is sent as
+            ``Authorization: DPoP <token>`` with a new proof for each request, and a
+            ``401`` asking for a DPoP nonce is answered once with a proof carrying it.
     """
 
     grant_type: ClassVar[str] = ""
