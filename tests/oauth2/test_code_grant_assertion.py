@@ -12,7 +12,7 @@ import pytest
 from joserfc import jws
 from joserfc.jwk import ECKey
 
-from httpx_auth import InvalidParameter, OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE, OktaAuthorizationCode
+from httpx_auth import DPoPKey, InvalidParameter, OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE, OktaAuthorizationCode
 from httpx_auth.testing import BrowserMock
 from browser_fakes import AUTHORIZATION_URL, MODES, REDIRECT_URI, TOKEN_URL, Server, authorization, call
 from jwt_fakes import pem, verify
@@ -68,9 +68,10 @@ def test_okta_preset_takes_the_options(browser_mock: BrowserMock, http: ModuleTy
 
 @MODES
 def test_dpop_code_grant(browser_mock: BrowserMock, http: ModuleType, mode: str, backend: str) -> None:
-    browser_mock.add_response(opened(False), REPLY)
+    key = DPoPKey()
+    browser_mock.add_response(f"{opened(False)}&dpop_jkt={key.thumbprint}", REPLY)
     server = Server(http, {**ANSWER, "token_type": "DPoP"})
-    auth = OAuth2AuthorizationCode(AUTHORIZATION_URL, TOKEN_URL, client_id="cid", dpop=True)
+    auth = OAuth2AuthorizationCode(AUTHORIZATION_URL, TOKEN_URL, client_id="cid", dpop=key)
     response = call(http, mode, auth, server)
     assert authorization(response) == "DPoP tok"
     proof = server.token_requests[0].headers["dpop"]
@@ -78,6 +79,7 @@ def test_dpop_code_grant(browser_mock: BrowserMock, http: ModuleType, mode: str,
     compact = jws.deserialize_compact(proof, ECKey.import_key(header["jwk"]), registry=jws.JWSRegistry(algorithms=["ES256"]))
     claims = json.loads(compact.payload)
     assert claims["htm"] == "POST" and claims["htu"] == TOKEN_URL and "ath" not in claims
+    assert ECKey.import_key(header["jwk"]).thumbprint() == key.thumbprint  # the key the code is bound to
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,8 @@ class CodeGrant(BrowserGrant):
         self.token_url = check.text("token_url", token_url)
         self.code_field_name = check.text("code_field_name", code_field_name)
         layout, authentication = _client_authentication(layout, client_auth, assertion or {})
+        if settings.dpop is not None:  # RFC 9449 §10: the code is bound to the DPoP key
+            layout = dataclasses.replace(layout, query={**layout.query, "dpop_jkt": settings.dpop.key.thumbprint})
         self._body = {**layout.body, **layout.hidden_body}
         self._body_names = sorted(self._body)
         self.username = client_auth[0] if client_auth else None
