@@ -41,6 +41,7 @@ from httpx_auth._oauth2 import (
     TokenMemoryCache,
     WakaTimeAuthorizationCode,
 )
+from httpx_auth._oauth2 import AzureActiveDirectoryDeviceCode, DeviceAuthorization, OAuth2DeviceCode, OktaDeviceCode
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
 try:
@@ -57,6 +58,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AzureActiveDirectoryDeviceCode",
+    "DeviceAuthorization",
+    "OAuth2DeviceCode",
+    "OktaDeviceCode",
     "AWS4Auth",
     "BACKEND",
     "AuthenticationFailed",

@@ -10,14 +10,19 @@ A flow may also yield ``Offload(fn)`` for blocking work (waiting for a browser, 
 another thread's token request): the sync driver calls ``fn()`` in place, the async
 driver runs it in a worker thread so the event loop never blocks. The result (or the
 exception) is sent back into the flow.
+
+``Sleep(seconds)`` (a kind of ``Offload``) waits: the sync driver calls ``time.sleep``,
+the async driver awaits ``anyio.sleep``, which holds no thread while it waits.
 """
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
+import anyio
 import anyio.to_thread
 import httpx
 
@@ -43,6 +48,17 @@ class Offload:
         self.fn = fn
 
 
+class Sleep(Offload):
+    """Yielded by a flow: wait ``seconds`` (with the event loop in async code)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(self._sleep)
+
+    def _sleep(self) -> None:
+        time.sleep(self.seconds)
+
+
 def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
     try:
         result = item.fn()
@@ -52,6 +68,9 @@ def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
 
 
 async def _step_async(flow: Generator[Any, Any, None], item: Offload) -> Any:
+    if isinstance(item, Sleep):
+        await anyio.sleep(item.seconds)
+        return flow.send(None)
     try:
         result = await anyio.to_thread.run_sync(item.fn, abandon_on_cancel=True)
     except Exception as error:

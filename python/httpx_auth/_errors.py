@@ -31,6 +31,9 @@ _STANDARD_ERRORS = {
     "prevented it from fulfilling the request.",
     "temporarily_unavailable": "The authorization server is currently unable to handle "
     "the request due to a temporary overloading or maintenance of the server.",
+    # RFC 8628 §3.5 (device authorization grant).
+    "expired_token": "The device code expired before the user approved the request: "
+    "start the device authorization again.",
 }
 
 

@@ -11,6 +11,8 @@ from httpx_auth._oauth2.authorization_code_pkce import OAuth2AuthorizationCodePK
 from httpx_auth._oauth2.cache import TokenMemoryCache
 from httpx_auth._oauth2.display import DisplaySettings
 from httpx_auth._oauth2.client_credentials import OAuth2ClientCredentials, OktaClientCredentials
+from httpx_auth._oauth2.device_authorization import DeviceAuthorization
+from httpx_auth._oauth2.device_code import AzureActiveDirectoryDeviceCode, OAuth2DeviceCode, OktaDeviceCode
 from httpx_auth._oauth2.file_cache import JsonTokenFileCache
 from httpx_auth._oauth2.grant import OAuth2, GrantAuth, make_cache_key, scope_text
 from httpx_auth._oauth2.implicit import (
@@ -29,6 +31,10 @@ from httpx_auth._oauth2.token_endpoint import TokenEndpoint, build_request
 from httpx_auth._oauth2.token_response import token_from_fields, token_from_response
 
 __all__ = [
+    "AzureActiveDirectoryDeviceCode",
+    "DeviceAuthorization",
+    "OAuth2DeviceCode",
+    "OktaDeviceCode",
     "AzureActiveDirectoryImplicit",
     "AzureActiveDirectoryImplicitIdToken",
     "DisplaySettings",
