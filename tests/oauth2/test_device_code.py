@@ -257,7 +257,8 @@ def test_confidential_client_authenticates_with_basic(http: ModuleType, clock: C
     server.get(auth)
     for sent in (*server.device_requests, *server.polled):
         assert sent.headers["authorization"] == basic("my-app", "s3cret")
-        assert "client_id" not in sent.form
+    assert server.device_requests[0].form == {"client_id": "my-app", "scope": "read"}
+    assert "client_id" not in server.polled[0].form
     assert "s3cret" not in repr(auth) and "<hidden>" in repr(auth)
 
 

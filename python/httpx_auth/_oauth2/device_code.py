@@ -124,7 +124,9 @@ class OAuth2DeviceCode(GrantAuth):
         )
         self.token_endpoint = endpoint(self.token_url)
         self.device_endpoint = endpoint(self.device_authorization_url)  # same client authentication
-        self._device_form = {**self.client_identification, **self._extra}
+        # The device authorization request names the client even when it authenticates
+        # (RFC 8628 §3.1; servers such as django-oauth-toolkit require it).
+        self._device_form = {"client_id": self.client_id, **self._extra}
         if self.scope:
             self._device_form["scope"] = self.scope
 

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.decorators import protected_resource
 from oauth2_provider.models import AccessToken, RefreshToken
 
 from oauth_server import tokens
@@ -132,6 +133,24 @@ def me(request: HttpRequest) -> JsonResponse:
             "from_refresh_token": token.source_refresh_token_id is not None,
         }
     )
+
+
+@protected_resource(advertise_metadata=True)  # type: ignore[untyped-decorator]
+def protected(request: HttpRequest) -> JsonResponse:
+    """A resource guarded by the toolkit itself: RFC 6750 401s with WWW-Authenticate: Bearer."""
+    token = request.access_token  # type: ignore[attr-defined]
+    return JsonResponse({"client_id": token.application.client_id, "token_id": token.pk})
+
+
+@csrf_exempt  # type: ignore[untyped-decorator]
+def revoke_access_tokens(request: HttpRequest) -> JsonResponse:
+    """Revoke every access token of one application, keeping its refresh tokens (as a
+    server does when it rotates its keys, say)."""
+    client_id = json.loads(request.body)["client_id"]
+    tokens_ = list(AccessToken.objects.filter(application__client_id=client_id))
+    for token in tokens_:
+        token.delete()
+    return JsonResponse({"revoked": len(tokens_)})
 
 
 def echo_authorization(request: HttpRequest) -> JsonResponse:
