@@ -40,6 +40,9 @@ EVERY_OAUTH2_AUTH = {
     "OktaResourceOwnerPasswordCredentials": lambda: httpx_auth.OktaResourceOwnerPasswordCredentials(
         "i.okta.com", "user", "pass", "cid", "secret"
     ),
+    "OAuth2DeviceCode": lambda: httpx_auth.OAuth2DeviceCode("https://a/device", "https://a/token", "cid"),
+    "OktaDeviceCode": lambda: httpx_auth.OktaDeviceCode("i.okta.com", "cid"),
+    "AzureActiveDirectoryDeviceCode": lambda: httpx_auth.AzureActiveDirectoryDeviceCode("tid", "cid"),
 }
 
 

@@ -142,6 +142,7 @@ def _applications() -> dict[str, OAuthApp]:
         app("implicit-jwt", "public", "implicit"),
         app("implicit-jwt-short", "public", "implicit", SHORT_LIFETIME),
         app("password-jwt-short", "confidential", "password", SHORT_LIFETIME),
+        app("lifecycle", "confidential", "password"),
         app("device", "public", DEVICE_GRANT),
         app("device-confidential", "confidential", DEVICE_GRANT),
     ]

@@ -52,7 +52,7 @@ class OAuth2DeviceCode(GrantAuth):
             server gives one (``True``).
         revocation_url: the revocation endpoint used by ``revoke`` (RFC 7009).
         timeout: seconds to wait for the user's approval, and for each request (300).
-        header_name, header_value, early_expiry, client: see ``GrantAuth``.
+        header_name, header_value, early_expiry, client, retry_on_invalid_token: see ``GrantAuth``.
         **kwargs: extra body parameters of the device authorization request.
     """
 
@@ -77,6 +77,7 @@ class OAuth2DeviceCode(GrantAuth):
         early_expiry: float = 30.0,
         timeout: float = 300.0,
         client: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         self.device_authorization_url = absolute_url("device_authorization_url", device_authorization_url)
@@ -110,6 +111,7 @@ class OAuth2DeviceCode(GrantAuth):
             early_expiry=early_expiry,
             timeout=timeout,
             client=client,
+            retry_on_invalid_token=retry_on_invalid_token,
         )
         # A public client names itself in every request; a confidential one authenticates.
         self._public = client_secret is None

@@ -33,6 +33,7 @@ per RFC 6749 §6 and returns ``None`` when there is none. A refresh rejected wit
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import inspect
 import json
@@ -47,7 +48,7 @@ import anyio.from_thread
 from httpx_auth import _validation as check
 from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import HttpxAuthException, InvalidParameter
-from httpx_auth._oauth2 import engine
+from httpx_auth._oauth2 import engine, rejection
 from httpx_auth._oauth2.cache import TokenMemoryCache
 from httpx_auth._oauth2.display import DisplaySettings
 from httpx_auth._oauth2.token import Token, note_margin_cap
@@ -157,11 +158,14 @@ class GrantAuth(AuthBase):
         timeout: seconds allowed to obtain a token (each phase of a token request).
         client: an ``httpx.Client`` (or ``AsyncClient``, or their httpx2 twins) that sends
             the token requests instead of the client sending the user's request.
+        retry_on_invalid_token: when a cached token is answered with an RFC 6750 ``401``
+            ``invalid_token``, obtain a new one and send the request once more (``True``).
     """
 
     grant_type: ClassVar[str] = ""
     token_endpoint: TokenEndpoint | None = None
     token_field_name: str = "access_token"
+    retry_on_invalid_token: bool = True
 
     def __init__(
         self,
@@ -172,8 +176,10 @@ class GrantAuth(AuthBase):
         early_expiry: float = 30.0,
         timeout: float = 60.0,
         client: Any = None,
+        retry_on_invalid_token: bool = True,
     ) -> None:
         self.cache_key = cache_key
+        self.retry_on_invalid_token = bool(retry_on_invalid_token)
         self.header_name = check.header_name("header_name", header_name)
         self.header_value = check.header_value("header_value", header_value)
         if "{token}" not in self.header_value:
@@ -208,10 +214,33 @@ class GrantAuth(AuthBase):
 
     def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.early_expiry)
+        cached = token is not None
         if token is None:
             token = yield from self._acquire(request)
         self._authenticate(request, token)
-        yield request
+        response = yield request
+        if cached and self._rejected(request, response, token):
+            self._authenticate(request, (yield from self._acquire(request)))
+            yield request
+
+    def _rejected(self, request: Any, response: Any, token: Token) -> bool:
+        """Whether the cached ``token`` was rejected (RFC 6750 §3.1) and ``request`` is
+        to be sent again with a new one. A rejected token is forgotten (its refresh
+        token kept) even when the request cannot be sent again (see ``rejection``)."""
+        if not self.retry_on_invalid_token or not rejection.rejected(request, response):
+            return False
+        cache = OAuth2.token_cache
+        stored = cache.stored(self.cache_key)
+        if stored is not None and stored.access_token == token.access_token:  # not replaced meanwhile
+            if stored.refresh_token:
+                cache.store(self.cache_key, dataclasses.replace(stored, expiry=0.0))
+            else:
+                cache.discard(self.cache_key)
+        if not rejection.claim_retry(request):
+            log.info("The server rejected a cached token (invalid_token); the request body cannot be sent again.")
+            return False
+        log.info("The server rejected a cached token (invalid_token); sending the request again with a new one.")
+        return True
 
     def _authenticate(self, request: Any, token: Token) -> None:
         access_token = token.access_token
@@ -232,14 +261,17 @@ class GrantAuth(AuthBase):
             yield from super().sync_auth_flow(request)
             return
         self._authenticate(request, token)
-        yield request
+        response = yield request
+        if self._rejected(request, response, token):
+            yield from super().sync_auth_flow(request)
 
     async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.early_expiry)
         if token is not None:
             self._authenticate(request, token)
-            yield request
-            return
+            response = yield request
+            if not self._rejected(request, response, token):
+                return
         flow = super().async_auth_flow(request)
         try:
             outgoing = await flow.__anext__()
