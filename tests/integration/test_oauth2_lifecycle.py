@@ -1,5 +1,6 @@
 """The token lifecycle against django-oauth-toolkit: retry on a rejected token (RFC 6750
-§3.1, at a view behind DOT's ``protected_resource(advertise_metadata=True)``)."""
+§3.1, at a view behind DOT's ``protected_resource(advertise_metadata=True)``) and
+revocation at DOT's revocation endpoint (RFC 7009)."""
 
 from __future__ import annotations
 
@@ -55,3 +56,46 @@ async def test_retry_turned_off(oauth_server: OAuthServer, sender: Sender) -> No
     between = lambda i: oauth_server.revoke_access_tokens(app.client_id)  # noqa: E731
     replies = await sender.get_all([oauth_server.protected_url] * 2, auth, between)
     assert [r.status_code for r in replies] == [200, 401]
+
+
+def _cached(auth: Any) -> Any:
+    from httpx_auth import OAuth2
+
+    return OAuth2.token_cache.stored(auth.cache_key)
+
+
+def _assert_revoked(oauth_server: OAuthServer, token: Any) -> None:
+    app = oauth_server.apps["lifecycle"]
+    assert httpx.get(oauth_server.protected_url, headers={"Authorization": f"Bearer {token.access_token}"}).status_code == 401
+    refresh = httpx.post(
+        oauth_server.token_url,
+        data={"grant_type": "refresh_token", "refresh_token": token.refresh_token},
+        auth=(app.client_id, app.client_secret),
+    )
+    assert refresh.status_code == 400 and refresh.json()["error"] == "invalid_grant"
+
+
+def test_revocation_at_the_revocation_endpoint(oauth_server: OAuthServer) -> None:
+    auth = _auth(oauth_server)
+    auth.revocation_url = oauth_server.revocation_url
+    with httpx.Client(timeout=60) as client:
+        assert client.get(oauth_server.protected_url, auth=auth).status_code == 200
+        token = _cached(auth)
+        assert token.refresh_token
+        auth.revoke(client)
+        assert _cached(auth) is None
+        _assert_revoked(oauth_server, token)
+        assert client.get(oauth_server.protected_url, auth=auth).status_code == 200  # with a new token
+
+
+async def test_revocation_async(oauth_server: OAuthServer) -> None:
+    import httpx2
+
+    auth = _auth(oauth_server)
+    auth.revocation_url = oauth_server.revocation_url
+    async with httpx2.AsyncClient(timeout=60) as client:
+        assert (await client.get(oauth_server.protected_url, auth=auth)).status_code == 200
+        token = _cached(auth)
+        await auth.arevoke(client)
+    assert _cached(auth) is None
+    _assert_revoked(oauth_server, token)

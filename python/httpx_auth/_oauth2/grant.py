@@ -48,7 +48,7 @@ import anyio.from_thread
 from httpx_auth import _validation as check
 from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import HttpxAuthException, InvalidParameter
-from httpx_auth._oauth2 import engine, rejection
+from httpx_auth._oauth2 import engine, rejection, revocation
 from httpx_auth._oauth2.cache import TokenMemoryCache
 from httpx_auth._oauth2.display import DisplaySettings
 from httpx_auth._oauth2.token import Token, note_margin_cap
@@ -166,6 +166,7 @@ class GrantAuth(AuthBase):
     token_endpoint: TokenEndpoint | None = None
     token_field_name: str = "access_token"
     retry_on_invalid_token: bool = True
+    revocation_url: str | None = None  # RFC 7009, for ``revoke``
 
     def __init__(
         self,
@@ -325,6 +326,17 @@ class GrantAuth(AuthBase):
         if isinstance(item, Offload):
             return item
         return Offload(partial(_send_with, self.client, item))
+
+    # -- revocation (RFC 7009) ---------------------------------------------------------
+
+    def revoke(self, client: Any) -> None:
+        """Revoke the cached refresh and access tokens at ``revocation_url`` and forget
+        them; ``client`` (an ``httpx.Client``) sends the requests."""
+        revocation.revoke(self, OAuth2.token_cache, client)
+
+    async def arevoke(self, client: Any) -> None:
+        """``revoke`` with an ``httpx.AsyncClient``."""
+        await revocation.arevoke(self, OAuth2.token_cache, client)
 
     # -- helpers for reprs ------------------------------------------------------------
 
