@@ -138,3 +138,13 @@ class InvalidTokenResponse(HttpxAuthException):
         self.reason = reason
         self.status_code = status_code
         super().__init__(f"Invalid token response: {reason}")
+
+
+class InvalidDiscoveryDocument(HttpxAuthException):
+    """An issuer's discovery document (OpenID Connect Discovery / RFC 8414) is missing,
+    unreadable, names another issuer, or lacks an endpoint the grant needs."""
+
+    def __init__(self, issuer: str, reason: str) -> None:
+        self.issuer = issuer
+        self.reason = reason
+        super().__init__(f"Discovery of {issuer} failed: {reason}")

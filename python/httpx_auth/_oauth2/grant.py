@@ -167,6 +167,8 @@ class GrantAuth(AuthBase):
     token_field_name: str = "access_token"
     retry_on_invalid_token: bool = True
     revocation_url: str | None = None  # RFC 7009, for ``revoke``
+    issuer: str | None = None  # set by ``from_issuer``
+    jwks_uri: str | None = None  # set by ``from_issuer``
 
     def __init__(
         self,
@@ -326,6 +328,15 @@ class GrantAuth(AuthBase):
         if isinstance(item, Offload):
             return item
         return Offload(partial(_send_with, self.client, item))
+
+    @classmethod
+    def from_issuer(cls, issuer: str, **kwargs: Any) -> Any:
+        """This grant, its endpoints read from ``issuer``'s discovery document at the
+        first request (OpenID Connect Discovery / RFC 8414); ``kwargs`` are the other
+        arguments of the constructor (see ``discovery``)."""
+        from httpx_auth._oauth2.discovery import DiscoveredGrant
+
+        return DiscoveredGrant(cls, issuer, kwargs)
 
     # -- revocation (RFC 7009) ---------------------------------------------------------
 

@@ -85,10 +85,19 @@ def _is_async(client: Any) -> bool:
 
 
 def revoke(auth: Any, cache: TokenMemoryCache, client: Any) -> None:
-    """Run ``revocation_steps`` with the sync ``client``."""
+    """Revoke ``auth``'s cached tokens with the sync ``client``."""
+    run_sync(client, revocation_steps(auth, cache, client))
+
+
+async def arevoke(auth: Any, cache: TokenMemoryCache, client: Any) -> None:
+    """Revoke ``auth``'s cached tokens with the async ``client``."""
+    await run_async(client, revocation_steps(auth, cache, client))
+
+
+def run_sync(client: Any, steps: Generator[Any, Any, None]) -> None:
+    """Run ``steps`` outside an auth flow: the sync ``client`` sends what they yield."""
     if _is_async(client):
         raise InvalidParameter("client is an AsyncClient: use 'await auth.arevoke(client)'.")
-    steps = revocation_steps(auth, cache, client)
     try:
         item = next(steps)
         while True:
@@ -100,11 +109,10 @@ def revoke(auth: Any, cache: TokenMemoryCache, client: Any) -> None:
         return
 
 
-async def arevoke(auth: Any, cache: TokenMemoryCache, client: Any) -> None:
-    """Run ``revocation_steps`` with the async ``client``."""
+async def run_async(client: Any, steps: Generator[Any, Any, None]) -> None:
+    """Run ``steps`` outside an auth flow: the async ``client`` sends what they yield."""
     if not _is_async(client):
         raise InvalidParameter("client is a sync Client: use 'auth.revoke(client)'.")
-    steps = revocation_steps(auth, cache, client)
     try:
         item = next(steps)
         while True:
