@@ -211,3 +211,88 @@ def test_key_without_kid_when_alone() -> None:
 def test_real_clock_is_used_by_default() -> None:
     token = unsigned_jwt(claims(exp=time.time() + 60))
     assert id_token.check_claims(token, nonce="n-1", issuer=ISSUER, client_id="cid")["sub"] == "alice"
+
+
+# -- the check of an authorization reply -----------------------------------------------
+
+
+class FakeGrant:
+    """What ``check_reply`` reads from a grant."""
+
+    def __init__(self, response_type: str = "id_token", jwks_uri: str | None = JWKS_URI, verify: bool = True) -> None:
+        self.response_type = response_type
+        self.issuer = ISSUER
+        self.jwks_uri = jwks_uri
+        self.verify_id_token = verify
+        self.client = None
+        self.timeout = 5.0
+
+
+AUTHORIZATION_URL = "https://as.example.com/authorize?client_id=cid&response_type=id_token&nonce=n-1&state=s"
+
+
+def reply_steps(grant: FakeGrant, fields: dict[str, str], answer: Any = None) -> list[Any]:
+    """Run ``check_reply``; the JWKS requests it yields get ``answer``; returns them."""
+    import httpx
+
+    yielded: list[Any] = []
+    steps = id_token.check_reply(grant, fields, AUTHORIZATION_URL, httpx.Request("GET", "https://api.example.com"))
+    try:
+        item = next(steps)
+        while True:
+            yielded.append(item)
+            item = steps.send(httpx.Response(200, json=answer, request=item))
+    except StopIteration:
+        return yielded
+
+
+def test_reply_checked_and_signature_verified(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False):
+        yielded = reply_steps(FakeGrant(), {"id_token": signed()}, {"keys": [jwk(RSA_KEY, "k1")]})
+    (request,) = yielded
+    assert str(request.url) == JWKS_URI and request.method == "GET"
+
+
+def test_reply_nonce_must_be_the_one_sent() -> None:
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False), pytest.raises(InvalidToken, match="nonce"):
+        reply_steps(FakeGrant(), {"id_token": signed(nonce="other")}, {"keys": [jwk(RSA_KEY, "k1")]})
+
+
+def test_reply_audience_is_the_client_id_sent() -> None:
+    import time_machine
+
+    with time_machine.travel(NOW, tick=False), pytest.raises(InvalidToken, match="audience"):
+        reply_steps(FakeGrant(), {"id_token": signed(aud="someone-else")}, {"keys": [jwk(RSA_KEY, "k1")]})
+
+
+def test_reply_signature_not_verified_without_jwks_uri_or_when_turned_off() -> None:
+    import time_machine
+
+    forged = signed(OTHER_KEY)
+    with time_machine.travel(NOW, tick=False):
+        assert reply_steps(FakeGrant(jwks_uri=None), {"id_token": forged}) == []
+        assert reply_steps(FakeGrant(verify=False), {"id_token": forged}) == []
+        with pytest.raises(InvalidToken, match="signature does not match"):
+            reply_steps(FakeGrant(), {"id_token": forged}, {"keys": [jwk(RSA_KEY, "k1")]})
+
+
+def test_reply_without_pyjwt_crypto_checks_claims_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time_machine
+
+    monkeypatch.setattr(id_token, "can_verify_signatures", lambda: False)
+    with time_machine.travel(NOW, tick=False):
+        assert reply_steps(FakeGrant(), {"id_token": signed(OTHER_KEY)}) == []
+        with pytest.raises(InvalidToken, match="nonce"):
+            reply_steps(FakeGrant(), {"id_token": signed(nonce="x")})
+
+
+def test_reply_without_id_token() -> None:
+    from httpx_auth import GrantNotProvided
+
+    with pytest.raises(GrantNotProvided, match="id_token"):
+        reply_steps(FakeGrant("id_token token"), {"access_token": "a"})
+    assert reply_steps(FakeGrant("token"), {"access_token": "a"}) == []

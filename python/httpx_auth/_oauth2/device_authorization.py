@@ -16,7 +16,7 @@ from typing import Any
 
 from httpx_auth._errors import GrantNotProvided, InvalidTokenResponse
 from httpx_auth._oauth2 import browser
-from httpx_auth._oauth2.token_response import raise_for_error, response_fields
+from httpx_auth._oauth2.token_response import answer_fields
 
 log = logging.getLogger("httpx_auth")
 
@@ -81,18 +81,7 @@ def device_authorization_from_response(response: Any) -> DeviceAuthorization:
     a required field is missing and ``InvalidTokenResponse`` for anything else unusable.
     """
     status = response.status_code
-    success = 200 <= status < 300
-    try:
-        fields = response_fields(response)
-    except InvalidTokenResponse:
-        if success:
-            raise
-        fields = {}
-    if not success:
-        raise_for_error(fields, status)
-        raise InvalidTokenResponse(
-            f"the device authorization endpoint answered HTTP {status} without an OAuth2 error response.", status
-        )
+    fields = answer_fields(response, "the device authorization endpoint")
     # "verification_url" is what some servers (Google, Entra's v1 endpoint) send instead.
     legacy = "verification_uri" not in fields and "verification_url" in fields
     uri_name = "verification_url" if legacy else "verification_uri"

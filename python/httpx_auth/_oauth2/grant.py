@@ -169,6 +169,7 @@ class GrantAuth(AuthBase):
     revocation_url: str | None = None  # RFC 7009, for ``revoke``
     issuer: str | None = None  # set by ``from_issuer``
     jwks_uri: str | None = None  # set by ``from_issuer``
+    verify_id_token: bool = True  # check ID token signatures when a jwks_uri is known
 
     def __init__(
         self,

@@ -20,8 +20,9 @@ import threading
 import time
 from collections.abc import Generator, Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
-from httpx_auth._errors import InvalidToken
+from httpx_auth._errors import GrantNotProvided, InvalidToken
 
 log = logging.getLogger("httpx_auth")
 
@@ -161,3 +162,31 @@ def verify_signature(
         raise InvalidToken(NAME, "Its signature does not match the issuer's key.") from None
     except jwt.PyJWTError as error:
         raise InvalidToken(NAME, f"Its signature could not be verified ({type(error).__name__}).") from None
+
+
+def check_reply(
+    grant: Any, fields: Mapping[str, str], authorization_url: str, origin: Any
+) -> Generator[Any, Any, None]:
+    """Check the ID token of an authorization reply (``fields``), when ``grant``'s
+    response type asks for one: its claims against what ``authorization_url`` sent
+    (``nonce``, ``client_id``) and ``grant.issuer``; its signature when
+    ``grant.verify_id_token`` and ``grant.jwks_uri`` allow and PyJWT can."""
+    if not asks_for_id_token(getattr(grant, "response_type", "")):
+        return
+    token = fields.get(NAME)
+    if not token:
+        raise GrantNotProvided(NAME, fields.keys())
+    sent = dict(parse_qsl(urlsplit(authorization_url).query))
+    check_claims(token, nonce=sent.get("nonce"), issuer=grant.issuer, client_id=sent.get("client_id"))
+    if not (grant.verify_id_token and grant.jwks_uri):
+        return
+    if not can_verify_signatures():
+        log.debug("PyJWT with its crypto extra is not installed: the ID token's signature is not verified.")
+        return
+
+    def fetch(url: str) -> Generator[Any, Any, Any]:
+        from httpx_auth._oauth2.token_endpoint import build_request
+
+        return (yield build_request(origin, grant.client, "GET", url, timeout=grant.timeout))
+
+    yield from verify_signature(token, grant.jwks_uri, fetch)

@@ -17,7 +17,7 @@ from httpx_auth._base import Offload, _step_async, _step_sync
 from httpx_auth._errors import InvalidGrantRequest, InvalidParameter, InvalidTokenResponse
 from httpx_auth._oauth2.cache import TokenMemoryCache
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint
-from httpx_auth._oauth2.token_response import raise_for_error, response_fields
+from httpx_auth._oauth2.token_response import answer_fields
 
 log = logging.getLogger("httpx_auth")
 
@@ -35,19 +35,17 @@ def _client_identification(auth: Any) -> Mapping[str, str]:
 
 
 def _check(response: Any, hint: str) -> None:
-    status = response.status_code
-    if 200 <= status < 300:
-        return
     try:
-        fields = response_fields(response)
+        answer_fields(response, "the revocation endpoint")
     except InvalidTokenResponse:
-        fields = {}
-    if hint == "access_token" and fields.get("error") == "unsupported_token_type":
+        if 200 <= response.status_code < 300:
+            return  # RFC 7009 §2.2: the body of a successful answer says nothing
+        raise
+    except InvalidGrantRequest as error:
+        if hint != "access_token" or error.error != "unsupported_token_type":
+            raise
         # RFC 7009 §2.2.1: this server revokes only refresh tokens.
         log.info("The revocation endpoint does not revoke access tokens (unsupported_token_type).")
-        return
-    raise_for_error(fields, status)
-    raise InvalidTokenResponse(f"the revocation endpoint answered HTTP {status} without an OAuth2 error response.", status)
 
 
 def revocation_steps(auth: Any, cache: TokenMemoryCache, client: Any) -> Generator[Any, Any, None]:
