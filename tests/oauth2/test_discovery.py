@@ -164,6 +164,12 @@ def test_unusable_documents(http: ModuleType, document: Any, message: str) -> No
         server.get(client_credentials())
 
 
+def test_json_without_issuer_is_no_document(http: ModuleType) -> None:
+    server = DiscoveryServer(http, {OIDC_URL: {"token_endpoint": TOKEN_ENDPOINT}})
+    with pytest.raises(InvalidDiscoveryDocument, match="no discovery document"):
+        server.get(client_credentials())
+
+
 def test_not_json(http: ModuleType) -> None:
     server = DiscoveryServer(http, {OIDC_URL: http.Response(200, text="<html>")})
     with pytest.raises(InvalidDiscoveryDocument, match="not JSON"):

@@ -290,9 +290,6 @@ def test_reply_without_pyjwt_crypto_checks_claims_only(monkeypatch: pytest.Monke
             reply_steps(FakeGrant(), {"id_token": signed(nonce="x")})
 
 
-def test_reply_without_id_token() -> None:
-    from httpx_auth import GrantNotProvided
-
-    with pytest.raises(GrantNotProvided, match="id_token"):
-        reply_steps(FakeGrant("id_token token"), {"access_token": "a"})
-    assert reply_steps(FakeGrant("token"), {"access_token": "a"}) == []
+def test_reply_without_id_token_or_not_asking_for_one() -> None:
+    assert reply_steps(FakeGrant("code id_token"), {"code": "c"}) == []
+    assert reply_steps(FakeGrant("token"), {"access_token": "a", "id_token": "not even a JWT"}) == []

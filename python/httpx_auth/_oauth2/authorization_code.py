@@ -102,7 +102,7 @@ class CodeGrant(BrowserGrant):
             verifier = pkce.new_code_verifier()
             extra = {"code_challenge": pkce.code_challenge(verifier), "code_challenge_method": "S256"}
             data["code_verifier"] = verifier
-        fields = yield from self._authorize(extra)
+        fields = yield from self._authorize(extra, origin=request)
         data["code"] = fields[self.code_field_name]
         assert self.token_endpoint is not None
         return (yield from self.token_endpoint.request_token(request, data, self.token_field_name))

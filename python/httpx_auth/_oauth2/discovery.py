@@ -5,7 +5,8 @@ Discovery 1.0 §4) is read through the caller's client (or the grant's ``client=
 When it lacks an endpoint the grant needs, or the revocation endpoint, the RFC 8414
 documents are read too (``/.well-known/oauth-authorization-server`` inserted before
 the issuer's path, then appended to it, as some servers serve it). Every document must
-name the issuer given, exactly (RFC 8414 §3.3). Documents are cached per URL for the
+name the issuer given, exactly (RFC 8414 §3.3); a JSON answer without ``issuer`` is not
+taken for metadata. Documents are cached per URL for the
 life of the process: one issuer is discovered once, whatever the grants built on it.
 """
 
@@ -80,6 +81,8 @@ def _fields(issuer: str, url: str, response: Any) -> dict[str, Any] | None:
         raise InvalidDiscoveryDocument(issuer, f"{url} is not JSON.") from None
     if not isinstance(fields, dict):
         raise InvalidDiscoveryDocument(issuer, f"{url} holds a JSON {type(fields).__name__}, not an object.")
+    if "issuer" not in fields:
+        return None  # some other JSON answer: no metadata here
     if fields.get("issuer") != issuer:
         raise InvalidDiscoveryDocument(
             issuer, f"{url} names the issuer {fields.get('issuer')!r}: a document must name the issuer it describes."
@@ -121,7 +124,11 @@ class DiscoveredGrant(AuthBase):
 
     ``grant`` is the grant once built (``None`` before). Its endpoint parameters come
     from the metadata unless given; the other arguments are checked at once.
+    ``retry_on_invalid_token`` and ``verify_id_token`` set here pass to the grant.
     """
+
+    retry_on_invalid_token = True
+    verify_id_token = True
 
     def __init__(self, grant_class: type, issuer: str, kwargs: Mapping[str, Any]) -> None:
         self.grant_class = grant_class
@@ -157,6 +164,7 @@ class DiscoveredGrant(AuthBase):
         if self._kwargs.get("revocation_url") is None and isinstance(fields.get("revocation_endpoint"), str):
             grant.revocation_url = fields["revocation_endpoint"]
         grant.issuer = self.issuer
+        grant.retry_on_invalid_token, grant.verify_id_token = self.retry_on_invalid_token, self.verify_id_token
         grant.jwks_uri = fields.get("jwks_uri") if isinstance(fields.get("jwks_uri"), str) else None
         with self._lock:
             if self.grant is None:

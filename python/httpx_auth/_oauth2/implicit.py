@@ -132,7 +132,7 @@ class OAuth2Implicit(BrowserGrant):
         )
 
     def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
-        fields: Mapping[str, str] = yield from self._authorize()
+        fields: Mapping[str, str] = yield from self._authorize(origin=request)
         if self.token_field_name == "id_token":
             # expires_in, if any, is the access token's: an ID token expires at its exp claim.
             fields = {name: value for name, value in fields.items() if name != "expires_in"}
