@@ -37,10 +37,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from httpx_auth._errors import TimeoutOccurred
-from httpx_auth._oauth2 import id_token, redirect_server
-from httpx_auth._oauth2.cache import TokenMemoryCache
-from httpx_auth._oauth2.grant import OAuth2
-from httpx_auth._oauth2.reply import FRAGMENT_PAGE, AuthorizationRequest, Page, ReplyCatcher
+from httpx_auth._oauth2 import id_token
+from httpx_auth._oauth2.browser.reply import FRAGMENT_PAGE, AuthorizationRequest, Page, ReplyCatcher
+from httpx_auth._oauth2.caches.memory import TokenMemoryCache
+from httpx_auth._oauth2.settings import OAuth2
 from httpx_auth._oauth2.token import Token
 
 __all__ = [
@@ -274,6 +274,8 @@ def browser_mock(monkeypatch: pytest.MonkeyPatch, token_cache: TokenMemoryCache)
     of the test. The ID tokens of the replies are taken as they are: the checks of their
     claims and signature (nonce, audience...) are for real identity providers."""
     mock = BrowserMock()
+    from httpx_auth._oauth2.browser import redirect_server  # the real one is never started
+
     monkeypatch.setattr(redirect_server, "wait_for_reply", mock.wait_for_reply)
     monkeypatch.setattr(id_token, "check_reply", _unchecked_reply)
     yield mock

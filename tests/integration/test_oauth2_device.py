@@ -10,7 +10,7 @@ import httpx2
 import pytest
 
 from httpx_auth import DeviceAuthorization, InvalidGrantRequest, OAuth2DeviceCode
-from httpx_auth._oauth2 import browser as browser_opener
+from httpx_auth._oauth2.browser import opener as browser_opener
 
 from ._oauth_fixtures import DEVICE_GRANT, Browser, OAuthServer
 

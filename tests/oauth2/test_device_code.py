@@ -29,7 +29,8 @@ from httpx_auth import (
     OktaDeviceCode,
     TimeoutOccurred,
 )
-from httpx_auth._oauth2 import device_authorization, engine
+from httpx_auth._oauth2 import single_flight as engine
+from httpx_auth._oauth2.browser import opener
 from oauth2_fakes import API_URL, FakeServer, TokenRequest, fresh_token_cache  # noqa: F401
 
 DEVICE_URL = "https://as.example.com/device"
@@ -75,7 +76,7 @@ def no_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         opened.append(url)
         return True
 
-    monkeypatch.setattr(device_authorization.browser, "open_url", open_url)
+    monkeypatch.setattr(opener, "open_url", open_url)
     return opened
 
 

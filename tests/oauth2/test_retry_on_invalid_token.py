@@ -13,7 +13,7 @@ import trio
 
 from httpx_auth import HeaderApiKey, OAuth2, OAuth2ClientCredentials
 from httpx_auth._base import AuthBase
-from httpx_auth._oauth2 import Token
+from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.rejection import bearer_error
 from oauth2_fakes import API_URL, TOKEN_URL, FakeServer, fresh_token_cache  # noqa: F401
 

@@ -18,7 +18,7 @@ from httpx_auth import (
     OAuth2DeviceCode,
     OAuth2ResourceOwnerPasswordCredentials,
 )
-from httpx_auth._oauth2 import Token
+from httpx_auth._oauth2.token import Token
 from oauth2_fakes import API_URL, TOKEN_URL, FakeServer, TokenRequest, fresh_token_cache  # noqa: F401
 
 REVOKE_URL = "https://as.example.com/revoke"

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from httpx_auth._errors import GrantNotProvided, InvalidTokenResponse
-from httpx_auth._oauth2 import browser
 from httpx_auth._oauth2.token_response import answer_fields
 
 log = logging.getLogger("httpx_auth")
@@ -116,8 +115,10 @@ def open_quietly(url: str) -> None:
     was told the address anyway)."""
 
     def run() -> None:
+        from httpx_auth._oauth2.browser import opener  # loaded when first needed
+
         try:
-            if not browser.open_url(url):
+            if not opener.open_url(url):
                 log.debug("No web browser could be started for the device verification page.")
         except Exception:  # a broken browser must not take the flow down
             log.debug("Starting the web browser failed.", exc_info=True)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import InvalidDiscoveryDocument, InvalidParameter
-from httpx_auth._oauth2.browser_grant import absolute_url
+from httpx_auth._oauth2.parameters import absolute_url
 
 OIDC_SUFFIX = "/.well-known/openid-configuration"
 RFC8414_SUFFIX = "/.well-known/oauth-authorization-server"
@@ -39,12 +39,11 @@ def forget_documents() -> None:
 def endpoint_parameters(grant_class: type) -> dict[str, str]:
     """The constructor parameters of ``grant_class`` that discovery fills, and the
     metadata field each comes from."""
-    from httpx_auth._oauth2.authorization_code import OAuth2AuthorizationCode
-    from httpx_auth._oauth2.authorization_code_pkce import OAuth2AuthorizationCodePKCE
-    from httpx_auth._oauth2.client_credentials import OAuth2ClientCredentials
-    from httpx_auth._oauth2.device_code import OAuth2DeviceCode
-    from httpx_auth._oauth2.implicit import OAuth2Implicit
-    from httpx_auth._oauth2.resource_owner_password import OAuth2ResourceOwnerPasswordCredentials
+    from httpx_auth._oauth2.grants.authorization_code import OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE
+    from httpx_auth._oauth2.grants.client_credentials import OAuth2ClientCredentials
+    from httpx_auth._oauth2.grants.device_code import OAuth2DeviceCode
+    from httpx_auth._oauth2.grants.implicit import OAuth2Implicit
+    from httpx_auth._oauth2.grants.resource_owner_password import OAuth2ResourceOwnerPasswordCredentials
 
     token = {"token_url": "token_endpoint"}
     code = {"authorization_url": "authorization_endpoint", **token}
@@ -196,14 +195,14 @@ class DiscoveredGrant(AuthBase):
     def revoke(self, client: Any) -> None:
         """``revoke`` of the grant (discovering its endpoints first if needed)."""
         from httpx_auth._oauth2 import revocation
-        from httpx_auth._oauth2.grant import OAuth2
+        from httpx_auth._oauth2.settings import OAuth2
 
         revocation.run_sync(client, self._revocation(client, OAuth2.token_cache))
 
     async def arevoke(self, client: Any) -> None:
         """``arevoke`` of the grant (discovering its endpoints first if needed)."""
         from httpx_auth._oauth2 import revocation
-        from httpx_auth._oauth2.grant import OAuth2
+        from httpx_auth._oauth2.settings import OAuth2
 
         await revocation.run_async(client, self._revocation(client, OAuth2.token_cache))
 

@@ -42,7 +42,7 @@ def bearer_error(header: str) -> str | None:
 
 def rejects_token(response: Any) -> bool:
     """Whether ``response`` is an RFC 6750 ``401`` with ``error="invalid_token"``."""
-    if response.status_code != 401:
+    if response is None or response.status_code != 401:  # None: a driver that sends no response back
         return False
     return any(bearer_error(value) == "invalid_token" for value in response.headers.get_list("www-authenticate"))
 

@@ -8,6 +8,7 @@ same path as its token requests) and are sent by the ``client`` given.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 from collections.abc import Generator, Mapping
@@ -15,7 +16,8 @@ from typing import Any
 
 from httpx_auth._base import Offload, _step_async, _step_sync
 from httpx_auth._errors import InvalidGrantRequest, InvalidParameter, InvalidTokenResponse
-from httpx_auth._oauth2.cache import TokenMemoryCache
+from httpx_auth._oauth2.caches.memory import TokenMemoryCache
+from httpx_auth._oauth2.settings import ClientAuthentication
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint
 from httpx_auth._oauth2.token_response import answer_fields
 
@@ -29,7 +31,7 @@ def _client_identification(auth: Any) -> Mapping[str, str]:
         return dict(identification)
     endpoint = getattr(auth, "token_endpoint", None)
     body = getattr(auth, "_body", None) or {}
-    if (endpoint is None or endpoint.client_auth is None) and "client_id" in body:
+    if (endpoint is None or endpoint.authentication.client_auth is None) and "client_id" in body:
         return {"client_id": body["client_id"]}
     return {}
 
@@ -62,10 +64,8 @@ def revocation_steps(auth: Any, cache: TokenMemoryCache, client: Any) -> Generat
     grant_endpoint = auth.token_endpoint
     endpoint = TokenEndpoint(
         url,
-        client_auth=None if grant_endpoint is None else grant_endpoint.client_auth,
-        client_auth_method="client_secret_basic" if grant_endpoint is None else grant_endpoint.client_auth_method,
-        timeout=auth.timeout,
-        client=client,
+        dataclasses.replace(auth.settings, client=client),
+        ClientAuthentication() if grant_endpoint is None else grant_endpoint.authentication,
     )
     identification = _client_identification(auth)
     for value, hint in ((token.refresh_token, "refresh_token"), (token.access_token, "access_token")):

@@ -1,4 +1,4 @@
-"""The device authorization grant (RFC 8628): generic, Okta and Microsoft Entra.
+"""The device authorization grant (RFC 8628); its Okta and Microsoft Entra presets are in ``presets``.
 
 The client asks the device authorization endpoint for a user code, tells the user where
 to enter it (on any device), and polls the token endpoint until the user approved,
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator
-from functools import partial
 from typing import Any
 
 from httpx_auth import _validation as check
 from httpx_auth._base import Sleep
 from httpx_auth._errors import InvalidGrantRequest, InvalidParameter, TimeoutOccurred
-from httpx_auth._oauth2.browser_grant import absolute_url, okta_endpoint
+from httpx_auth._oauth2.cache_key import make_cache_key
 from httpx_auth._oauth2.device_authorization import (
     DeviceAuthorization,
     DisplayHook,
@@ -24,9 +23,11 @@ from httpx_auth._oauth2.device_authorization import (
     open_quietly,
     show_on_stderr,
 )
-from httpx_auth._oauth2.grant import HIDDEN, PATIENCE_MARGIN, GrantAuth, extra_parameters, make_cache_key, scope_text
+from httpx_auth._oauth2.grant import PATIENCE_MARGIN, GrantAuth
+from httpx_auth._oauth2.parameters import HIDDEN, absolute_url, extra_parameters, scope_text
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.token import Token
-from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC, TokenEndpoint
+from httpx_auth._oauth2.token_endpoint import TokenEndpoint
 from httpx_auth._oauth2.token_response import token_from_response
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -84,15 +85,16 @@ class OAuth2DeviceCode(GrantAuth):
         self.token_url = absolute_url("token_url", token_url)
         self.client_id = check.text("client_id", client_id)
         self.scope = scope_text(scope)
-        self.token_field_name = check.text("token_field_name", token_field_name)
         if display is not None and not callable(display):
             raise InvalidParameter(f"display must be a callable taking a DeviceAuthorization, not {type(display).__name__}.")
         self.display: DisplayHook = display or show_on_stderr
         self.open_browser = bool(open_browser)
         self.revocation_url = None if revocation_url is None else absolute_url("revocation_url", revocation_url)
+        self.retry_on_invalid_token = bool(retry_on_invalid_token)
         if client_secret is not None:
             client_secret = check.text("client_secret", client_secret)
         self._extra = extra_parameters(kwargs)
+        settings = TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name)
         super().__init__(
             make_cache_key(
                 self.grant_type,
@@ -101,31 +103,22 @@ class OAuth2DeviceCode(GrantAuth):
                     "device_authorization_url": self.device_authorization_url,
                     "client_id": self.client_id,
                     "scope": self.scope,
-                    "token_field_name": self.token_field_name,
+                    "token_field_name": settings.token_field_name,
                     "extra": self._extra,
                 },
                 {"client_secret": client_secret},
             ),
-            header_name=header_name,
-            header_value=header_value,
-            early_expiry=early_expiry,
-            timeout=timeout,
-            client=client,
-            retry_on_invalid_token=retry_on_invalid_token,
+            settings,
         )
         # A public client names itself in every request; a confidential one authenticates.
         self._public = client_secret is None
         self.client_identification = {"client_id": self.client_id} if self._public else {}
-        client_auth = None if client_secret is None else (self.client_id, client_secret)
-        endpoint = partial(
-            TokenEndpoint,
-            client_auth=client_auth,
-            client_auth_method=client_auth_method,
-            timeout=self.timeout,
-            client=self.client,
+        authentication = ClientAuthentication(
+            None if client_secret is None else (self.client_id, client_secret), client_auth_method
         )
-        self.token_endpoint = endpoint(self.token_url)
-        self.device_endpoint = endpoint(self.device_authorization_url)  # same client authentication
+        self.token_endpoint = TokenEndpoint(self.token_url, settings, authentication)
+        # The same client authentication as the token requests.
+        self.device_endpoint = TokenEndpoint(self.device_authorization_url, settings, authentication)
         # The device authorization request names the client even when it authenticates
         # (RFC 8628 §3.1; servers such as django-oauth-toolkit require it).
         self._device_form = {"client_id": self.client_id, **self._extra}
@@ -145,7 +138,7 @@ class OAuth2DeviceCode(GrantAuth):
 
     def _patience(self) -> float:
         # The leader polls for up to ``timeout``, its last request may take as long again.
-        return 2 * self.timeout + PATIENCE_MARGIN
+        return 2 * self.settings.timeout + PATIENCE_MARGIN
 
     def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
         response = yield from self.device_endpoint.post(request, self._device_form)
@@ -157,7 +150,7 @@ class OAuth2DeviceCode(GrantAuth):
 
     def _poll(self, request: Any, authorization: DeviceAuthorization) -> Generator[Any, Any, Token]:
         """Poll the token endpoint until the user decided (RFC 8628 §3.4, §3.5)."""
-        limit = min(authorization.expires_in, self.timeout)
+        limit = min(authorization.expires_in, self.settings.timeout)
         deadline = time.time() + limit
         interval = authorization.interval
         data = {"grant_type": DEVICE_CODE_GRANT, "device_code": authorization.device_code, **self.client_identification}
@@ -165,7 +158,7 @@ class OAuth2DeviceCode(GrantAuth):
             yield Sleep(interval)
             response = yield from self.token_endpoint.post(request, data)
             try:
-                return token_from_response(response, self.token_field_name)
+                return token_from_response(response, self.settings.token_field_name)
             except InvalidGrantRequest as error:
                 if error.error == "slow_down":
                     interval += SLOW_DOWN_STEP
@@ -176,59 +169,5 @@ class OAuth2DeviceCode(GrantAuth):
 
     def _refresh_token(self, request: Any, refresh_token: str) -> Generator[Any, Any, Token | None]:
         data = {"grant_type": "refresh_token", "refresh_token": refresh_token, **self.client_identification}
-        token = yield from self.token_endpoint.request_token(request, data, self.token_field_name)
+        token = yield from self.token_endpoint.request_token(request, data, self.settings.token_field_name)
         return token.keeping(refresh_token)
-
-
-class OktaDeviceCode(OAuth2DeviceCode):
-    """The device authorization grant of an Okta authorization server.
-
-    Parameters:
-        instance: the Okta domain (like ``"testserver.okta-emea.com"``).
-        client_id: the application's client id.
-        scope: the scope requested, a string or a list of strings (``"openid"``).
-        authorization_server: the Okta authorization server (``"default"``).
-        Others: as ``OAuth2DeviceCode``.
-    """
-
-    def __init__(
-        self,
-        instance: str,
-        client_id: str,
-        *,
-        scope: str | list[str] = "openid",
-        authorization_server: str = "default",
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(
-            okta_endpoint(instance, authorization_server, "device/authorize"),
-            okta_endpoint(instance, authorization_server, "token"),
-            client_id,
-            scope,
-            **kwargs,
-        )
-
-
-def entra_endpoint(tenant_id: Any, name: str) -> str:
-    """An endpoint (``devicecode``, ``token``) of Microsoft Entra ID's v2.0 endpoints."""
-    tenant_id = check.text("tenant_id", tenant_id)
-    if any(c in tenant_id for c in "/?#@ \t\r\n"):
-        raise InvalidParameter("tenant_id must be a tenant identifier (a UUID, a domain name, 'common'...).")
-    return f"https://login.microsoftonline.com/{tenant_id}/oauth2/v2.0/{name}"
-
-
-class AzureActiveDirectoryDeviceCode(OAuth2DeviceCode):
-    """The device authorization grant of Microsoft Entra ID (formerly Azure Active Directory).
-
-    Parameters:
-        tenant_id: the tenant (a UUID or a domain name; ``"common"``, ``"organizations"``...).
-        client_id: the application (client) id.
-        scope: the scope requested, a string or a list of strings (``"openid"``; add
-            ``"offline_access"`` for a refresh token).
-        Others: as ``OAuth2DeviceCode``.
-    """
-
-    def __init__(self, tenant_id: str, client_id: str, *, scope: str | list[str] = "openid", **kwargs: Any) -> None:
-        super().__init__(
-            entra_endpoint(tenant_id, "devicecode"), entra_endpoint(tenant_id, "token"), client_id, scope, **kwargs
-        )

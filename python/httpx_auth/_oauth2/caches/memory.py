@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Union
 
 from httpx_auth._errors import AuthenticationFailed
-from httpx_auth._oauth2 import engine
+from httpx_auth._oauth2 import single_flight
 from httpx_auth._oauth2.token import Token, note_margin_cap
 
 # What get_token's callbacks may return: a Token, or a bare access token that never expires.
@@ -105,7 +105,7 @@ class TokenMemoryCache:
         def cached() -> Token | None:
             return self.lookup(key, early_expiry=early_expiry)
 
-        return engine.run_once(self, key, cached, obtain, patience=600.0).access_token
+        return single_flight.run_once(self, key, cached, obtain, patience=600.0).access_token
 
     def clear(self) -> None:
         """Forget every token."""
