@@ -14,7 +14,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from httpx_auth import InvalidToken, OAuth2, OAuth2AuthorizationCode, OAuth2Implicit, OktaImplicitIdToken
+from httpx_auth import InvalidParameter, InvalidToken, OAuth2, OAuth2AuthorizationCode, OAuth2Implicit, OktaImplicitIdToken
 from httpx_auth._oauth2 import discovery, id_token
 from httpx_auth.testing import BrowserMock
 
@@ -151,10 +151,11 @@ def test_from_issuer_refuses(http: ModuleType, browser_mock: BrowserMock, change
 def test_signature_check_turned_off(http: ModuleType, browser_mock: BrowserMock) -> None:
     idp = Idp(http)
     browser_mock.add_response(None, reply_with(key=OTHER_KEY))
-    auth = OAuth2Implicit.from_issuer(ISSUER, response_type="id_token", client_id="cid")
-    auth.verify_id_token = False  # applies to the grant built at the first request
+    auth = OAuth2Implicit.from_issuer(ISSUER, response_type="id_token", client_id="cid", verify_id_token=False)
     idp.get(auth)
-    assert idp.jwks_requests == 0
+    assert idp.jwks_requests == 0 and auth.grant.verify_id_token is False
+    with pytest.raises(InvalidParameter, match="verify_id_token"):
+        OAuth2Implicit.from_issuer(ISSUER, client_id="cid", verify_id_token="no")
 
 
 def test_async_from_issuer(http: ModuleType, browser_mock: BrowserMock) -> None:

@@ -51,8 +51,7 @@ async def test_a_revoked_access_token_is_replaced_through_the_refresh_token(oaut
 
 async def test_retry_turned_off(oauth_server: OAuthServer, sender: Sender) -> None:
     app = oauth_server.apps["lifecycle"]
-    auth = _auth(oauth_server)
-    auth.retry_on_invalid_token = False
+    auth = _auth(oauth_server, retry_on_invalid_token=False)
     between = lambda i: oauth_server.revoke_access_tokens(app.client_id)  # noqa: E731
     replies = await sender.get_all([oauth_server.protected_url] * 2, auth, between)
     assert [r.status_code for r in replies] == [200, 401]

@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 import trio
 
-from httpx_auth import HeaderApiKey, OAuth2, OAuth2ClientCredentials
+import httpx_auth
+from httpx_auth import HeaderApiKey, InvalidParameter, OAuth2, OAuth2ClientCredentials
 from httpx_auth._base import AuthBase
+from httpx_auth._oauth2.grant import GrantAuth
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.rejection import bearer_error
 from oauth2_fakes import API_URL, TOKEN_URL, FakeServer, fresh_token_cache  # noqa: F401
@@ -148,14 +150,55 @@ def test_a_fresh_token_is_not_retried(http: ModuleType) -> None:
 
 def test_turned_off(http: ModuleType) -> None:
     server = RejectingServer(http)
-    auth = auth_for()
-    auth.retry_on_invalid_token = False
+    auth = auth_for(retry_on_invalid_token=False)
     with http.Client(transport=server.transport()) as client:
         client.get(API_URL, auth=auth)
         server.revoked.add("token-1")
         assert client.get(API_URL, auth=auth).status_code == 401
         assert client.get(API_URL, auth=auth).status_code == 401
     assert len(server.token_requests) == 1
+
+
+PUBLIC_GRANTS = {
+    "OAuth2ClientCredentials": lambda **k: httpx_auth.OAuth2ClientCredentials(TOKEN_URL, "c", "s", **k),
+    "OktaClientCredentials": lambda **k: httpx_auth.OktaClientCredentials("i.okta.com", "c", "s", scope="x", **k),
+    "OAuth2ResourceOwnerPasswordCredentials": lambda **k: httpx_auth.OAuth2ResourceOwnerPasswordCredentials(
+        TOKEN_URL, "u", "p", **k
+    ),
+    "OktaResourceOwnerPasswordCredentials": lambda **k: httpx_auth.OktaResourceOwnerPasswordCredentials(
+        "i.okta.com", "u", "p", "c", "s", **k
+    ),
+    "OAuth2AuthorizationCode": lambda **k: httpx_auth.OAuth2AuthorizationCode("https://a/auth", TOKEN_URL, **k),
+    "OktaAuthorizationCode": lambda **k: httpx_auth.OktaAuthorizationCode("i.okta.com", "c", **k),
+    "OAuth2AuthorizationCodePKCE": lambda **k: httpx_auth.OAuth2AuthorizationCodePKCE("https://a/auth", TOKEN_URL, **k),
+    "OktaAuthorizationCodePKCE": lambda **k: httpx_auth.OktaAuthorizationCodePKCE("i.okta.com", "c", **k),
+    "WakaTimeAuthorizationCode": lambda **k: httpx_auth.WakaTimeAuthorizationCode("c", "s", "email", **k),
+    "OAuth2Implicit": lambda **k: httpx_auth.OAuth2Implicit("https://a/auth", **k),
+    "OktaImplicit": lambda **k: httpx_auth.OktaImplicit("i.okta.com", "c", **k),
+    "OktaImplicitIdToken": lambda **k: httpx_auth.OktaImplicitIdToken("i.okta.com", "c", **k),
+    "AzureActiveDirectoryImplicit": lambda **k: httpx_auth.AzureActiveDirectoryImplicit("t", "c", **k),
+    "AzureActiveDirectoryImplicitIdToken": lambda **k: httpx_auth.AzureActiveDirectoryImplicitIdToken("t", "c", **k),
+    "OAuth2DeviceCode": lambda **k: httpx_auth.OAuth2DeviceCode("https://a/device", TOKEN_URL, "c", **k),
+    "OktaDeviceCode": lambda **k: httpx_auth.OktaDeviceCode("i.okta.com", "c", **k),
+    "AzureActiveDirectoryDeviceCode": lambda **k: httpx_auth.AzureActiveDirectoryDeviceCode("t", "c", **k),
+}
+
+
+def test_every_public_grant_is_listed() -> None:
+    grants = {
+        name
+        for name in httpx_auth.__all__
+        if isinstance(getattr(httpx_auth, name), type) and issubclass(getattr(httpx_auth, name), GrantAuth)
+    }
+    assert grants == set(PUBLIC_GRANTS)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_GRANTS))
+def test_every_grant_takes_the_option(name: str) -> None:
+    assert PUBLIC_GRANTS[name]().retry_on_invalid_token is True
+    assert PUBLIC_GRANTS[name](retry_on_invalid_token=False).retry_on_invalid_token is False
+    with pytest.raises(InvalidParameter, match="retry_on_invalid_token must be True or False"):
+        PUBLIC_GRANTS[name](retry_on_invalid_token="no")
 
 
 @pytest.mark.parametrize("header", [None, 'Basic realm="api"', 'Bearer error="insufficient_scope"', 'Bearer realm="api"'])

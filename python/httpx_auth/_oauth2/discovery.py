@@ -123,15 +123,17 @@ class DiscoveredGrant(AuthBase):
 
     ``grant`` is the grant once built (``None`` before). Its endpoint parameters come
     from the metadata unless given; the other arguments are checked at once.
-    ``retry_on_invalid_token`` and ``verify_id_token`` set here pass to the grant.
+    ``verify_id_token`` (a keyword of ``from_issuer``, ``True`` by default) says whether
+    the signature of the ID tokens is verified with the issuer's ``jwks_uri``.
     """
-
-    retry_on_invalid_token = True
-    verify_id_token = True
 
     def __init__(self, grant_class: type, issuer: str, kwargs: Mapping[str, Any]) -> None:
         self.grant_class = grant_class
         self.issuer = absolute_url("issuer", issuer)
+        kwargs = dict(kwargs)
+        self.verify_id_token = kwargs.pop("verify_id_token", True)
+        if not isinstance(self.verify_id_token, bool):
+            raise InvalidParameter(f"verify_id_token must be True or False, not {type(self.verify_id_token).__name__}.")
         self._parameters = {
             name: field for name, field in endpoint_parameters(grant_class).items() if name not in kwargs
         }
@@ -163,7 +165,7 @@ class DiscoveredGrant(AuthBase):
         if self._kwargs.get("revocation_url") is None and isinstance(fields.get("revocation_endpoint"), str):
             grant.revocation_url = fields["revocation_endpoint"]
         grant.issuer = self.issuer
-        grant.retry_on_invalid_token, grant.verify_id_token = self.retry_on_invalid_token, self.verify_id_token
+        grant.verify_id_token = self.verify_id_token
         grant.jwks_uri = fields.get("jwks_uri") if isinstance(fields.get("jwks_uri"), str) else None
         with self._lock:
             if self.grant is None:

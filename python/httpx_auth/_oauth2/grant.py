@@ -77,7 +77,6 @@ class GrantAuth(AuthBase):
     grant_type: ClassVar[str] = ""
     token_endpoint: TokenEndpoint | None = None
     # Set on an instance to change them (see device-and-oidc.md).
-    retry_on_invalid_token: bool = True  # RFC 6750 §3.1: new token and one more try on invalid_token
     revocation_url: str | None = None  # RFC 7009, for ``revoke``
     issuer: str | None = None  # set by ``from_issuer``
     jwks_uri: str | None = None  # set by ``from_issuer``
@@ -95,6 +94,7 @@ class GrantAuth(AuthBase):
     timeout = property(lambda self: self.settings.timeout)
     client = property(lambda self: self.settings.client)
     token_field_name = property(lambda self: self.settings.token_field_name)
+    retry_on_invalid_token = property(lambda self: self.settings.retry_on_invalid_token)
 
     # -- the hooks grants implement ---------------------------------------------------
 
@@ -126,7 +126,7 @@ class GrantAuth(AuthBase):
         """Whether the cached ``token`` was rejected (RFC 6750 §3.1) and ``request`` is
         to be sent again with a new one. A rejected token is forgotten (its refresh
         token kept) even when the request cannot be sent again (see ``rejection``)."""
-        if not self.retry_on_invalid_token or not rejection.rejected(request, response):
+        if not self.settings.retry_on_invalid_token or not rejection.rejected(request, response):
             return False
         cache = OAuth2.token_cache
         stored = cache.stored(self.cache_key)

@@ -93,6 +93,7 @@ class _OktaCode:
         timeout: float = 60,
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
+        retry_on_invalid_token: bool = True,
         client: Any = None,
         **kwargs: Any,
     ) -> None:
@@ -106,6 +107,7 @@ class _OktaCode:
             timeout=timeout,
             header_name=header_name,
             header_value=header_value,
+            retry_on_invalid_token=retry_on_invalid_token,
             response_type=response_type,
             token_field_name=token_field_name,
             early_expiry=early_expiry,
@@ -169,6 +171,7 @@ class WakaTimeAuthorizationCode(OAuth2AuthorizationCode):
         timeout: float = 60,
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
+        retry_on_invalid_token: bool = True,
         client: Any = None,
         **kwargs: Any,
     ) -> None:
@@ -186,6 +189,7 @@ class WakaTimeAuthorizationCode(OAuth2AuthorizationCode):
             timeout=timeout,
             header_name=header_name,
             header_value=header_value,
+            retry_on_invalid_token=retry_on_invalid_token,
             response_type=response_type,
             token_field_name=token_field_name,
             early_expiry=early_expiry,
@@ -252,6 +256,7 @@ class OktaImplicit(_ProviderImplicit):
         timeout: float = 60,
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         self._provider = ProviderParameters(client_id, ["openid", "profile", "email"] if scope is None else scope, nonce, kwargs)
@@ -267,6 +272,7 @@ class OktaImplicit(_ProviderImplicit):
             timeout=timeout,
             header_name=header_name,
             header_value=header_value,
+            retry_on_invalid_token=retry_on_invalid_token,
         )
 
 
@@ -305,6 +311,7 @@ class AzureActiveDirectoryImplicit(_ProviderImplicit):
         timeout: float = 60,
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         self._provider = ProviderParameters(client_id, None, nonce, kwargs)
@@ -320,6 +327,7 @@ class AzureActiveDirectoryImplicit(_ProviderImplicit):
             timeout=timeout,
             header_name=header_name,
             header_value=header_value,
+            retry_on_invalid_token=retry_on_invalid_token,
         )
 
 

@@ -66,6 +66,9 @@ class TokenSettings:
         client: an ``httpx.Client`` (or ``AsyncClient``, or their httpx2 twins) that sends
             the token requests instead of the client sending the user's request.
         token_field_name: the field of the answer (or reply) that holds the token.
+        retry_on_invalid_token: when a cached token is answered ``401`` with
+            ``error="invalid_token"`` (RFC 6750 §3.1), obtain a new one and send the
+            request once more.
     """
 
     header_name: str = "Authorization"
@@ -74,6 +77,7 @@ class TokenSettings:
     timeout: float = 60.0
     client: Any = field(default=None, repr=False)
     token_field_name: str = "access_token"
+    retry_on_invalid_token: bool = True
 
     def __post_init__(self) -> None:
         _set(self, "header_name", check.header_name("header_name", self.header_name))
@@ -92,6 +96,10 @@ class TokenSettings:
         if self.client is not None and not hasattr(self.client, "send"):
             raise InvalidParameter(f"client must be an httpx Client or AsyncClient, not {type(self.client).__name__}.")
         _set(self, "token_field_name", check.text("token_field_name", self.token_field_name))
+        if not isinstance(self.retry_on_invalid_token, bool):
+            raise InvalidParameter(
+                f"retry_on_invalid_token must be True or False, not {type(self.retry_on_invalid_token).__name__}."
+            )
 
 
 @dataclass(frozen=True)

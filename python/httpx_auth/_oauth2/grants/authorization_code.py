@@ -155,6 +155,8 @@ class OAuth2AuthorizationCode(CodeGrant):
         code_field_name: field of the reply holding the code (``code``).
         username, password: sent with HTTP Basic to the token endpoint, when given.
         client: an httpx client that sends the token requests.
+        retry_on_invalid_token: on a cached token answered 401 invalid_token (RFC 6750), get a
+            new token and send the request once more (``True``).
         **kwargs: sent in the authorization URL and in the token requests (``client_id``,
             ``nonce``...); ``scope`` may be a list. Secrets (``client_secret``) go to the
             token endpoint only, never through the browser.
@@ -180,6 +182,7 @@ class OAuth2AuthorizationCode(CodeGrant):
         username: str | None = None,
         password: str | None = None,
         client: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -190,7 +193,9 @@ class OAuth2AuthorizationCode(CodeGrant):
             response_type=response_type,
             code_field_name=code_field_name,
             redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
+            settings=TokenSettings(
+                header_name, header_value, early_expiry, timeout, client, token_field_name, retry_on_invalid_token
+            ),
         )
 
 
@@ -219,6 +224,7 @@ class OAuth2AuthorizationCodePKCE(CodeGrant):
         early_expiry: float = 30.0,
         code_field_name: str = "code",
         client: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -229,5 +235,7 @@ class OAuth2AuthorizationCodePKCE(CodeGrant):
             response_type=response_type,
             code_field_name=code_field_name,
             redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
+            settings=TokenSettings(
+                header_name, header_value, early_expiry, timeout, client, token_field_name, retry_on_invalid_token
+            ),
         )

@@ -53,7 +53,7 @@ class OAuth2DeviceCode(GrantAuth):
             server gives one (``True``).
         revocation_url: the revocation endpoint used by ``revoke`` (RFC 7009).
         timeout: seconds to wait for the user's approval, and for each request (300).
-        header_name, header_value, early_expiry, client, retry_on_invalid_token: see ``GrantAuth``.
+        header_name, header_value, early_expiry, client, retry_on_invalid_token: see ``TokenSettings``.
         **kwargs: extra body parameters of the device authorization request.
     """
 
@@ -90,11 +90,12 @@ class OAuth2DeviceCode(GrantAuth):
         self.display: DisplayHook = display or show_on_stderr
         self.open_browser = bool(open_browser)
         self.revocation_url = None if revocation_url is None else absolute_url("revocation_url", revocation_url)
-        self.retry_on_invalid_token = bool(retry_on_invalid_token)
         if client_secret is not None:
             client_secret = check.text("client_secret", client_secret)
         self._extra = extra_parameters(kwargs)
-        settings = TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name)
+        settings = TokenSettings(
+            header_name, header_value, early_expiry, timeout, client, token_field_name, retry_on_invalid_token
+        )
         super().__init__(
             make_cache_key(
                 self.grant_type,
