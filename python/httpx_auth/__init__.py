@@ -39,6 +39,7 @@ from httpx_auth._oauth2 import (
     OktaImplicit,
     OktaImplicitIdToken,
     OktaResourceOwnerPasswordCredentials,
+    RedisTokenCache,
     TokenMemoryCache,
     WakaTimeAuthorizationCode,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "OktaResourceOwnerPasswordCredentials",
     "QueryApiKey",
     "RedirectPortUnavailable",
+    "RedisTokenCache",
     "StateNotProvided",
     "SupportMultiAuth",
     "TimeoutOccurred",

@@ -9,17 +9,19 @@ them straight out instead of passing them through the auths that follow.
 A flow may also yield ``Offload(fn)`` for blocking work (waiting for a browser, or for
 another thread's token request): the sync driver calls ``fn()`` in place, the async
 driver runs it in a worker thread so the event loop never blocks. The result (or the
-exception) is sent back into the flow.
+exception) is sent back into the flow. ``Offload(fn, fn_async)`` also gives a coroutine
+function doing the same work without blocking (say, with an asyncio client): the async
+driver awaits ``fn_async()`` on the loop instead of occupying a thread.
 
-``Sleep(seconds)`` (a kind of ``Offload``) waits: the sync driver calls ``time.sleep``,
-the async driver awaits ``anyio.sleep``, which holds no thread while it waits.
+``Sleep(seconds)`` is such an item that waits: ``time.sleep`` in sync code,
+``anyio.sleep`` in async code (with the event loop; no thread is held).
 """
 
 from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any
 
 import anyio
@@ -42,10 +44,14 @@ def is_internal(request: Any) -> bool:
 
 
 class Offload:
-    """Yielded by a flow: blocking work for the driver to run (off the event loop)."""
+    """Yielded by a flow: blocking work for the driver to run (off the event loop).
 
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    ``fn_async``, when given, is the same work as a coroutine function: the async
+    driver awaits it instead of running ``fn`` in a worker thread."""
+
+    def __init__(self, fn: Callable[[], Any], fn_async: Callable[[], Awaitable[Any]] | None = None) -> None:
         self.fn = fn
+        self.fn_async = fn_async
 
 
 class Sleep(Offload):
@@ -53,10 +59,13 @@ class Sleep(Offload):
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        super().__init__(self._sleep)
+        super().__init__(self._sleep, self._sleep_async)
 
     def _sleep(self) -> None:
         time.sleep(self.seconds)
+
+    async def _sleep_async(self) -> None:
+        await anyio.sleep(self.seconds)
 
 
 def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
@@ -68,11 +77,11 @@ def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
 
 
 async def _step_async(flow: Generator[Any, Any, None], item: Offload) -> Any:
-    if isinstance(item, Sleep):
-        await anyio.sleep(item.seconds)
-        return flow.send(None)
     try:
-        result = await anyio.to_thread.run_sync(item.fn, abandon_on_cancel=True)
+        if item.fn_async is not None:
+            result = await item.fn_async()
+        else:
+            result = await anyio.to_thread.run_sync(item.fn, abandon_on_cancel=True)
     except Exception as error:
         return flow.throw(error)
     return flow.send(result)
