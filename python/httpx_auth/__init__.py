@@ -7,6 +7,7 @@ from typing import Any
 
 from httpx_auth import _core
 from httpx_auth._aws import AWS4Auth
+from httpx_auth._aws_checksum import checksum
 from httpx_auth._base import SupportMultiAuth
 from httpx_auth._errors import (
     AuthenticationFailed,
@@ -102,4 +103,5 @@ __all__ = [
     "TokenMemoryCache",
     "WakaTimeAuthorizationCode",
     "__version__",
+    "checksum",
 ]
