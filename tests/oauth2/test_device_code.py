@@ -181,7 +181,13 @@ def test_trio_polls_with_the_event_loop(http: ModuleType, clock: Clock) -> None:
     assert clock.sync_sleeps == []
 
 
-async def test_many_async_requests_share_one_device_authorization(http: ModuleType, clock: Clock) -> None:
+async def test_many_async_requests_share_one_device_authorization(
+    http: ModuleType, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_thread(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a worker thread was used")
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", no_thread)  # neither the leader nor its waiters
     server = DeviceServer(http, ["authorization_pending"] * 3)
     seen, display = shown()
     auth = OAuth2DeviceCode(DEVICE_URL, TOKEN_URL, "my-app", display=display)
