@@ -26,6 +26,7 @@ of helper calls). It may yield:
   handle ``client`` yourself, ``GrantAuth`` routes what you yield;
 - ``_base.Offload(fn)``: ``fn()`` runs off the event loop; its result comes back, or
   its exception is raised at the ``yield``.
+- ``_base.Sleep(seconds)``: a wait (``time.sleep``, or ``anyio.sleep`` in async code);
 
 and returns a ``Token`` (``token_from_response`` / ``token_from_fields`` build one from
 an answer). Raise an ``HttpxAuthException`` subclass when the token cannot be obtained:
