@@ -25,8 +25,8 @@ of helper calls). It may yield:
   are sent by the caller's client, or by ``self.client`` when one was given: do not
   handle ``client`` yourself, ``GrantAuth`` routes what you yield;
 - ``_base.Offload(fn)``: ``fn()`` runs off the event loop; its result comes back, or
-  its exception is raised at the ``yield``.
-- ``_base.Sleep(seconds)``: a wait (``time.sleep``, or ``anyio.sleep`` in async code);
+  its exception is raised at the ``yield``;
+- ``_base.Sleep(seconds)``: a wait (``time.sleep``, or ``anyio.sleep`` in async code).
 
 and returns a ``Token`` (``token_from_response`` / ``token_from_fields`` build one from
 an answer). Raise an ``HttpxAuthException`` subclass when the token cannot be obtained:
