@@ -218,6 +218,12 @@ def test_slow_down_adds_five_seconds(http: ModuleType, clock: Clock) -> None:
     assert clock.sync_sleeps == [2, 7, 7, 12]
 
 
+def test_interval_has_a_floor(http: ModuleType, clock: Clock) -> None:
+    server = DeviceServer(http, ["authorization_pending"], device=device_answer(interval=0))
+    server.get(OAuth2DeviceCode(DEVICE_URL, TOKEN_URL, "my-app", display=lambda a: None))
+    assert clock.sync_sleeps == [1, 1]
+
+
 def test_interval_defaults_to_five_seconds(http: ModuleType, clock: Clock) -> None:
     server = DeviceServer(http, ["authorization_pending"], device=device_answer(interval=None))
     server.get(OAuth2DeviceCode(DEVICE_URL, TOKEN_URL, "my-app", display=lambda a: None))

@@ -32,6 +32,7 @@ from httpx_auth._oauth2.token_response import token_from_response
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SLOW_DOWN_STEP = 5.0  # RFC 8628 §3.5: seconds added to the interval on "slow_down"
+MIN_INTERVAL = 1.0  # seconds between polls at least, whatever the server says
 
 
 class OAuth2DeviceCode(GrantAuth):
@@ -153,7 +154,7 @@ class OAuth2DeviceCode(GrantAuth):
         """Poll the token endpoint until the user decided (RFC 8628 §3.4, §3.5)."""
         limit = min(authorization.expires_in, self.settings.timeout)
         deadline = time.time() + limit
-        interval = authorization.interval
+        interval = max(authorization.interval, MIN_INTERVAL)
         data = {"grant_type": DEVICE_CODE_GRANT, "device_code": authorization.device_code, **self.client_identification}
         while True:
             yield Sleep(interval)
