@@ -1,14 +1,7 @@
 //! Presigned URLs: the signature travels in the query (`X-Amz-*` parameters) instead
 //! of an `Authorization` header, for one request or for many object keys at once.
 
-use hmac::Mac;
-use sha2::{Digest, Sha256};
-
-use crate::signing_key;
-use crate::sigv4::{
-    amz_date, canonical_request, hex32, scope, sign, Error, Request, Signer, ALGORITHM,
-    MAX_EXPIRES_IN,
-};
+use crate::sigv4::{canonical_request, Error, Request, Signer, Stamp, ALGORITHM, MAX_EXPIRES_IN};
 use crate::sigv4_canon::{
     canonical_headers, canonical_query, canonical_uri, query_pairs, split_target, uri_encode, Pair,
     Selection,
@@ -34,8 +27,7 @@ const PRESIGN_PARAMETERS: [&[u8]; 7] = [
 /// The `X-Amz-*` parameters of a presigned URL (encoded, sorted), without the signature.
 fn presign_pairs(
     signer: &Signer<'_>,
-    amz_date: &str,
-    scope: &str,
+    stamp: &Stamp,
     expires_in: i64,
     signed_headers: &[u8],
 ) -> Vec<Pair> {
@@ -46,9 +38,12 @@ fn presign_pairs(
         ),
         (
             PRESIGN_PARAMETERS[1].to_vec(),
-            encode_value(&format!("{}/{scope}", signer.access_id)),
+            encode_value(&format!("{}/{}", signer.access_id, stamp.scope)),
         ),
-        (PRESIGN_PARAMETERS[2].to_vec(), amz_date.as_bytes().to_vec()),
+        (
+            PRESIGN_PARAMETERS[2].to_vec(),
+            stamp.amz_date.as_bytes().to_vec(),
+        ),
         (
             PRESIGN_PARAMETERS[3].to_vec(),
             expires_in.to_string().into_bytes(),
@@ -90,18 +85,12 @@ fn query_without_presign_parameters(query: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A presigned URL's `x-amz-date` and credential scope, once its expiry is checked.
-fn presign_time(
-    signer: &Signer<'_>,
-    timestamp: i64,
-    expires_in: i64,
-) -> Result<(String, String), Error> {
+/// Presigned URLs live 1 second to 7 days.
+fn check_expiry(expires_in: i64) -> Result<(), Error> {
     if !(1..=MAX_EXPIRES_IN).contains(&expires_in) {
         return Err(Error::ExpiresOutOfRange(expires_in));
     }
-    let amz_date = amz_date(timestamp)?;
-    let scope = scope(&amz_date[..8], signer.region, signer.service);
-    Ok((amz_date, scope))
+    Ok(())
 }
 
 /// Presign `request`: its target (`path?query`) with the query as sent followed by
@@ -111,10 +100,10 @@ pub fn presign(
     selection: &Selection,
     payload_hash: &str,
     signer: &Signer<'_>,
-    timestamp: i64,
+    stamp: &Stamp,
     expires_in: i64,
 ) -> Result<Vec<u8>, Error> {
-    let (amz_date, scope) = presign_time(signer, timestamp, expires_in)?;
+    check_expiry(expires_in)?;
     let (path, query) = split_target(request.target);
     let query = query_without_presign_parameters(query);
     let mut target = Vec::with_capacity(path.len() + query.len() + 1);
@@ -127,7 +116,7 @@ pub fn presign(
         |name| selection.selects(name),
         &mut Vec::new(),
     );
-    let pairs = presign_pairs(signer, &amz_date, &scope, expires_in, &signed);
+    let pairs = presign_pairs(signer, stamp, expires_in, &signed);
     let (creq, _) = canonical_request(
         request.method,
         &target,
@@ -137,7 +126,7 @@ pub fn presign(
         signer.path,
         &pairs,
     );
-    let signature = sign(signer, &amz_date, &scope, &creq);
+    let signature = stamp.sign(&creq);
     push_pairs(&pairs, &mut target, !query.is_empty());
     target.extend_from_slice(b"&X-Amz-Signature=");
     target.extend_from_slice(signature.as_bytes());
@@ -162,12 +151,12 @@ pub fn presign_keys<S: AsRef<str>>(
     keys: &[S],
     payload_hash: &str,
     signer: &Signer<'_>,
-    timestamp: i64,
+    stamp: &Stamp,
     expires_in: i64,
 ) -> Result<Vec<String>, Error> {
-    let (amz_date, scope) = presign_time(signer, timestamp, expires_in)?;
+    check_expiry(expires_in)?;
     let base_query = query_without_presign_parameters(base.base_query);
-    let pairs = presign_pairs(signer, &amz_date, &scope, expires_in, b"host");
+    let pairs = presign_pairs(signer, stamp, expires_in, b"host");
 
     // Everything after the path is the same for every key: compute it once.
     let mut all_pairs = query_pairs(&base_query);
@@ -187,9 +176,6 @@ pub fn presign_keys<S: AsRef<str>>(
     push_pairs(&pairs, &mut url_query, !base_query.is_empty());
     url_query.extend_from_slice(b"&X-Amz-Signature=");
 
-    let sts_head = format!("{ALGORITHM}\n{amz_date}\n{scope}\n");
-    let date = &amz_date[..8];
-    let (_, mac) = signing_key::cached(signer.secret_key, date, signer.region, signer.service);
     let mut base_path = base.base_path.to_vec();
     if base_path.last() != Some(&b'/') {
         base_path.push(b'/');
@@ -207,19 +193,16 @@ pub fn presign_keys<S: AsRef<str>>(
         creq.push(b'\n');
         canonical_uri(&path, signer.path, &mut creq);
         creq.extend_from_slice(&tail);
-        let mut mac = mac.clone();
-        mac.update(sts_head.as_bytes());
-        mac.update(hex32(&Sha256::digest(&creq)).as_bytes());
-        let signature = hex32(&mac.finalize().into_bytes());
+        let signature = stamp.sign(&creq);
         let mut url = String::with_capacity(
-            base.origin.len() + path.len() + url_query.len() + signature.len() + 1,
+            base.origin.len() + path.len() + url_query.len() + signature.as_bytes().len() + 1,
         );
         url.push_str(base.origin);
         // Both are ASCII: the path was percent-encoded, the query built from encoded parts.
         url.push_str(&String::from_utf8_lossy(&path));
         url.push('?');
         url.push_str(&String::from_utf8_lossy(&url_query));
-        url.push_str(&signature);
+        url.push_str(signature.as_str());
         urls.push(url);
     }
     Ok(urls)
@@ -244,7 +227,7 @@ mod tests {
             &Selection::parse(&["host"]),
             EMPTY_SHA256,
             &signer(false),
-            SUITE_TIME,
+            &Stamp::new(&signer(false), SUITE_TIME).unwrap(),
             3600,
         )
         .unwrap();
@@ -269,7 +252,7 @@ mod tests {
             &Selection::parse(&["host"]),
             UNSIGNED_PAYLOAD,
             &signer(true),
-            SUITE_TIME,
+            &Stamp::new(&signer(true), SUITE_TIME).unwrap(),
             60,
         )
         .unwrap();
@@ -289,17 +272,18 @@ mod tests {
             headers: &headers,
         };
         let select = Selection::parse(&["host"]);
+        let zero = Stamp::new(&signer(true), 0).unwrap();
         for bad in [0, -5, MAX_EXPIRES_IN + 1] {
-            let result = presign(&request, &select, UNSIGNED_PAYLOAD, &signer(true), 0, bad);
+            let result = presign(&request, &select, UNSIGNED_PAYLOAD, &signer(true), &zero, bad);
             assert_eq!(result, Err(Error::ExpiresOutOfRange(bad)));
         }
-        assert!(presign(&request, &select, UNSIGNED_PAYLOAD, &signer(true), 0, 1).is_ok());
+        assert!(presign(&request, &select, UNSIGNED_PAYLOAD, &signer(true), &zero, 1).is_ok());
         assert!(presign(
             &request,
             &select,
             UNSIGNED_PAYLOAD,
             &signer(true),
-            0,
+            &zero,
             MAX_EXPIRES_IN
         )
         .is_ok());
@@ -316,7 +300,8 @@ mod tests {
             base_query: b"",
         };
         let keys = ["a/b.txt", "café", "x+y=z", "a//b", "a%2Fb"];
-        let urls = presign_keys(&base, &keys, UNSIGNED_PAYLOAD, &s, SUITE_TIME, 900).unwrap();
+        let stamp = Stamp::new(&s, SUITE_TIME).unwrap();
+        let urls = presign_keys(&base, &keys, UNSIGNED_PAYLOAD, &s, &stamp, 900).unwrap();
         for (key, url) in keys.iter().zip(&urls) {
             let mut path = b"/prefix/".to_vec();
             uri_encode(key.as_bytes(), true, &mut path);
@@ -327,7 +312,7 @@ mod tests {
                 headers: &headers,
             };
             let select = Selection::parse(&["host"]);
-            let one = presign(&request, &select, UNSIGNED_PAYLOAD, &s, SUITE_TIME, 900).unwrap();
+            let one = presign(&request, &select, UNSIGNED_PAYLOAD, &s, &stamp, 900).unwrap();
             assert_eq!(
                 url,
                 &format!("{}{}", base.origin, String::from_utf8(one).unwrap())

@@ -1,8 +1,8 @@
 """AWS Signature Version 4: ``AWS4Auth`` signs requests in headers and presigns URLs.
 
-All of the signing happens in the core (``_core.backend.sigv4_*``): one call per
-request. This module checks arguments, picks the payload hash and moves headers in
-and out of the request.
+All of the signing happens in the core's ``SigV4Signer``, built once (and again only
+when the credentials or ``include_headers`` change): one call per request. This module
+checks arguments, picks the payload hash and moves headers in and out of the request.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import httpx
 
 from httpx_auth import _core
 from httpx_auth import _validation as check
+from httpx_auth._aws_url import split_url
 from httpx_auth._aws_params import (
     EMPTY_SHA256,
     UNSIGNED_PAYLOAD,
@@ -58,9 +59,11 @@ class AWS4Auth(OneStepAuth):
     :param service: the service signed for, such as ``s3`` (S3 paths are signed as
         sent; every other service's are normalised and encoded a second time).
     :param security_token: session token of temporary (STS) credentials, sent and
-        signed as ``X-Amz-Security-Token``.
+        signed as ``x-amz-security-token``.
     :param include_headers: headers to sign besides ``host``, ``content-type`` and
         ``x-amz-*``; ``prefix*`` patterns are allowed and ``*`` signs every header.
+        Kept as the ``include_headers`` attribute, a set of these names that may be
+        changed later (the defaults always apply on top).
     :param unsigned_payload: sign ``UNSIGNED-PAYLOAD`` instead of the body's SHA-256,
         so the body is never read (streamed uploads are not buffered). S3 accepts it.
     :param credentials: a callable returning the current ``(access_id, secret_key,
@@ -108,6 +111,11 @@ class AWS4Auth(OneStepAuth):
         s3 = is_s3(self.service)
         self._normalize_path = self._double_encode = not s3
         self._presign_payload = UNSIGNED_PAYLOAD if s3 else EMPTY_SHA256
+        # (backend, include_headers as bound, credentials, signer): replaced as a whole,
+        # so a thread never pairs one request's credentials with another's signer.
+        self._bound: tuple[Any, frozenset[str], tuple[str, str, str | None], _core.Signer] | None = None
+        if credentials is None:
+            self._signer()
 
     def __repr__(self) -> str:
         parts = [f"region={self.region!r}", f"service={self.service!r}"]
@@ -127,30 +135,52 @@ class AWS4Auth(OneStepAuth):
         # Attributes may have been refreshed (by a subclass) since __init__: check them again.
         return checked_credentials(self.access_id, self.secret_key, self.security_token)
 
+    def _signer(self) -> _core.Signer:
+        """The signer for the current credentials, backend and ``include_headers``."""
+        credentials = self._current_credentials()
+        bound = self._bound
+        if (
+            bound is not None
+            and bound[0] is _core.backend
+            and bound[2] == credentials
+            and bound[1] == self.include_headers
+        ):
+            return bound[3]
+        if bound is not None and bound[0] is _core.backend and bound[1] == self.include_headers:
+            signer = bound[3].with_credentials(*credentials)
+            include = bound[1]
+        else:
+            include = frozenset(self.include_headers)
+            _, patterns = header_patterns(include)
+            signer = _core.backend.SigV4Signer(
+                access_id=credentials[0],
+                secret_key=credentials[1],
+                security_token=credentials[2],
+                region=self.region,
+                service=self.service,
+                include=patterns,
+                normalize_path=self._normalize_path,
+                double_encode=self._double_encode,
+                content_sha256=True,
+            )
+        self._bound = (_core.backend, include, credentials, signer)
+        return signer
+
     def sign(self, request: Any) -> Any:
         """Sign ``request`` in place (its body must have been read unless the payload
         is unsigned) and return it."""
-        access_id, secret_key, token = self._current_credentials()
+        signer = self._signer()
         if self.unsigned_payload:
             payload_hash = UNSIGNED_PAYLOAD
         else:
             body = request.content
             payload_hash = _core.backend.sha256_hex(body) if body else EMPTY_SHA256
-        signed = _core.backend.sigv4_sign_headers(
-            request.method,
-            request.url.raw_path,
-            _header_list(request.headers),
-            self._include,
-            payload_hash,
-            True,
-            access_id,
-            secret_key,
-            token,
-            self.region,
-            self.service,
-            int(time.time()),
-            self._normalize_path,
-            self._double_encode,
+        signed = signer.sign_headers(
+            method=request.method,
+            target=request.url.raw_path,
+            headers=_header_list(request.headers),
+            payload_hash=payload_hash,
+            timestamp=int(time.time()),
         )
         _set_header_list(request, signed)
         return request
@@ -174,15 +204,15 @@ class AWS4Auth(OneStepAuth):
         :param headers: headers the user of the URL will send, signed too (``host``
             always is: the URL's, unless a ``Host`` is given here).
         """
-        parsed = _absolute_url("url", url)
+        scheme, netloc, raw_path = split_url("url", url)
         method = check.text("method", method).upper()
         seconds = expiry(expires_in)
-        access_id, secret_key, token = self._current_credentials()
+        signer = self._signer()
         if headers is not None and not callable(getattr(headers, "items", None)):
             raise InvalidParameter(
                 f"headers must be a mapping of header names to values, not {type(headers).__name__}."
             )
-        host = parsed.netloc
+        host = netloc.encode("ascii")
         given: list[tuple[bytes, bytes, bytes]] = []
         for name, value in (headers or {}).items():
             name = check.header_name("headers", name)
@@ -191,24 +221,15 @@ class AWS4Auth(OneStepAuth):
                 host = value.encode("utf-8")
             else:
                 given.append((name.encode("ascii"), name.lower().encode("ascii"), value.encode("utf-8")))
-        signed_headers = [(b"host", b"host", host), *given]
-        target = _core.backend.sigv4_presign(
-            method,
-            parsed.raw_path,
-            signed_headers,
-            ("*",),
-            self._presign_payload,
-            access_id,
-            secret_key,
-            token,
-            self.region,
-            self.service,
-            int(time.time()),
-            seconds,
-            self._normalize_path,
-            self._double_encode,
+        target = signer.presign(
+            method=method,
+            target=raw_path,
+            headers=[(b"host", b"host", host), *given],
+            payload_hash=self._presign_payload,
+            timestamp=int(time.time()),
+            expires_in=seconds,
         )
-        return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}{target.decode('ascii')}"
+        return f"{scheme}://{netloc}{target.decode('ascii')}"
 
     def presign_keys(
         self,
@@ -223,7 +244,7 @@ class AWS4Auth(OneStepAuth):
         a ``/``, percent-encoded with ``/`` kept: give keys as stored, not encoded.
         Every URL signs the ``host`` header only, for ``expires_in`` seconds.
         """
-        parsed = _absolute_url("base_url", base_url)
+        scheme, netloc, raw_path = split_url("base_url", base_url)
         method = check.text("method", method).upper()
         seconds = expiry(expires_in)
         if not isinstance(keys, Iterable):
@@ -233,36 +254,15 @@ class AWS4Auth(OneStepAuth):
             if type(key) is not str:
                 raise InvalidParameter(f"keys must be strings, not {type(key).__name__}.")
             check.text("keys", key, allow_empty=True)  # UTF-8 (no lone surrogates)
-        access_id, secret_key, token = self._current_credentials()
-        path, _, query = parsed.raw_path.partition(b"?")
-        netloc = parsed.netloc.decode("ascii")
-        urls: list[str] = _core.backend.sigv4_presign_keys(
-            method,
-            f"{parsed.scheme}://{netloc}",
-            netloc,
-            path,
-            query,
-            key_list,
-            self._presign_payload,
-            access_id,
-            secret_key,
-            token,
-            self.region,
-            self.service,
-            int(time.time()),
-            seconds,
-            self._normalize_path,
-            self._double_encode,
+        path, _, query = raw_path.partition(b"?")
+        return self._signer().presign_keys(
+            method=method,
+            origin=f"{scheme}://{netloc}",
+            host=netloc,
+            base_path=path,
+            base_query=query,
+            keys=key_list,
+            payload_hash=self._presign_payload,
+            timestamp=int(time.time()),
+            expires_in=seconds,
         )
-        return urls
-
-
-def _absolute_url(name: str, url: Any) -> httpx.URL:
-    try:
-        parsed = httpx.URL(str(url))
-    except (httpx.InvalidURL, ValueError, TypeError):
-        raise InvalidParameter(f"{name} is not a valid URL.") from None
-    if not parsed.is_absolute_url or not parsed.host or parsed.scheme not in ("http", "https"):
-        raise InvalidParameter(f"{name} must be an absolute http(s) URL, such as 'https://bucket.s3.amazonaws.com/key'.")
-    return parsed
-

@@ -1,13 +1,89 @@
 """Backend selection: the compiled core when present, its pure-Python twin otherwise.
 
-Callers do ``from httpx_auth import _core`` and call ``_core.backend.<fn>(...)`` at call
-time, so tests can swap the backend and run one suite against both.
+Callers do ``from httpx_auth import _core`` and call ``_core.backend.<name>`` at call
+time, so tests can swap the backend and run one suite against both. ``Backend`` is
+the contract both satisfy; mypy checks it against both modules and every call site
+against it.
 """
 
 from __future__ import annotations
 
 import os
-from types import ModuleType
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+Header = tuple[bytes, bytes, bytes]
+
+
+class Signer(Protocol):
+    """A SigV4 signer: built once per credentials, called once per request."""
+
+    def with_credentials(self, access_id: str, secret_key: str, security_token: str | None) -> Signer: ...
+
+    def sign_headers(
+        self, *, method: str, target: bytes, headers: Sequence[Header], payload_hash: str, timestamp: int
+    ) -> list[Header]: ...
+
+    def presign(
+        self,
+        *,
+        method: str,
+        target: bytes,
+        headers: Sequence[Header],
+        payload_hash: str,
+        timestamp: int,
+        expires_in: int,
+    ) -> bytes: ...
+
+    def presign_keys(
+        self,
+        *,
+        method: str,
+        origin: str,
+        host: str,
+        base_path: bytes,
+        base_query: bytes,
+        keys: Sequence[str],
+        payload_hash: str,
+        timestamp: int,
+        expires_in: int,
+    ) -> list[str]: ...
+
+
+class SignerClass(Protocol):
+    def __call__(
+        self,
+        *,
+        access_id: str,
+        secret_key: str,
+        security_token: str | None,
+        region: str,
+        service: str,
+        include: Sequence[str],
+        normalize_path: bool,
+        double_encode: bool,
+        content_sha256: bool,
+    ) -> Signer: ...
+
+
+class Backend(Protocol):
+    """What the library calls on the core (``_native`` and ``_purepy`` alike)."""
+
+    def sha256_hex(self, data: bytes) -> str: ...
+
+    def pkce_s256_challenge(self, verifier: str) -> str: ...
+
+    def jwt_exp(self, token: str) -> float | None: ...
+
+    @property
+    def SigV4Signer(self) -> SignerClass: ...  # noqa: N802 (a class)
+
+
+if TYPE_CHECKING:  # both modules must satisfy the contract
+    from httpx_auth import _native, _purepy
+
+    _native_backend: Backend = _native
+    _pure_backend: Backend = _purepy
 
 
 def _extensions_disabled() -> bool:
@@ -15,23 +91,35 @@ def _extensions_disabled() -> bool:
     return value not in ("", "0")
 
 
-def _load() -> tuple[ModuleType, str]:
+def available() -> dict[str, Backend]:
+    """The backends this process may use, by name: the twin always, the compiled core
+    when it imports and ``HTTPX_AUTH_NO_EXTENSIONS`` does not rule it out. The test
+    suite and the benchmarks run on each of these (one mechanism for both)."""
+    from httpx_auth import _purepy
+
+    found: dict[str, Backend] = {"python": _purepy}
     if not _extensions_disabled():
         try:
             from httpx_auth import _native
         except ImportError:
             pass
         else:
-            return _native, "rust"
-    from httpx_auth import _purepy
-
-    return _purepy, "python"
+            found["rust"] = _native
+    return found
 
 
+def _load() -> tuple[Backend, str]:
+    found = available()
+    name = "rust" if "rust" in found else "python"
+    return found[name], name
+
+
+backend: Backend
+BACKEND: str
 backend, BACKEND = _load()
 
 
-def use(module: ModuleType, name: str) -> None:
+def use(module: Backend, name: str) -> None:
     """Switch the active backend (used by the test suite to cover both)."""
     global backend, BACKEND
     backend, BACKEND = module, name

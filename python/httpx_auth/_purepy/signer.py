@@ -1,0 +1,106 @@
+"""A SigV4 signer built once and used for every request, the twin of ``rust/signer.rs``
+(and of the ``SigV4Signer`` class ``rust/lib.rs`` exposes)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from httpx_auth._purepy import sigv4_presign
+from httpx_auth._purepy.sigv4 import Header, Stamp, sign_headers
+from httpx_auth._purepy.sigv4_canon import selects
+
+
+class SigV4Signer:
+    """Credentials, region, service, path rules and header selection, fixed; per
+    request only the method, target, headers, payload hash and time."""
+
+    __slots__ = ("_access_id", "_content", "_region", "_rules", "_secret", "_selection",
+                 "_service", "_stamp", "_token", "_include")
+
+    def __init__(
+        self,
+        *,
+        access_id: str,
+        secret_key: str,
+        security_token: str | None,
+        region: str,
+        service: str,
+        include: Sequence[str],
+        normalize_path: bool,
+        double_encode: bool,
+        content_sha256: bool,
+    ) -> None:
+        self._access_id, self._secret, self._token = access_id, secret_key, security_token
+        self._region, self._service = region, service
+        self._include = tuple(include)
+        self._selection = selects(self._include)
+        self._rules = (bool(normalize_path), bool(double_encode))
+        self._content = bool(content_sha256)
+        self._stamp: Stamp | None = None
+
+    def with_credentials(self, access_id: str, secret_key: str, security_token: str | None) -> SigV4Signer:
+        """The same signer with other credentials."""
+        return SigV4Signer(
+            access_id=access_id, secret_key=secret_key, security_token=security_token,
+            region=self._region, service=self._service, include=self._include,
+            normalize_path=self._rules[0], double_encode=self._rules[1], content_sha256=self._content,
+        )
+
+    def __repr__(self) -> str:
+        return f"SigV4Signer(access_id={self._access_id!r}, region={self._region!r}, service={self._service!r})"
+
+    def _stamp_at(self, timestamp: int) -> Stamp:
+        stamp = self._stamp
+        if stamp is not None and stamp.timestamp == timestamp:
+            return stamp
+        if stamp is None:
+            stamp = Stamp.new(self._secret, self._region, self._service, timestamp)
+        else:
+            stamp = stamp.at(self._secret, self._region, self._service, timestamp)
+        self._stamp = stamp
+        return stamp
+
+    def sign_headers(
+        self, *, method: str, target: bytes, headers: Sequence[Header], payload_hash: str, timestamp: int
+    ) -> list[Header]:
+        """The request's headers once signed: those it had (minus any the signature
+        replaces), then the signature's own."""
+        return sign_headers(
+            method, target, headers, self._selection, payload_hash, self._content,
+            self._access_id, self._token, self._rules, self._stamp_at(timestamp),
+        )
+
+    def presign(
+        self,
+        *,
+        method: str,
+        target: bytes,
+        headers: Sequence[Header],
+        payload_hash: str,
+        timestamp: int,
+        expires_in: int,
+    ) -> bytes:
+        """The presigned target (``path?query``), signing every header given."""
+        return sigv4_presign.presign(
+            method, target, headers, payload_hash, self._access_id, self._token, self._rules,
+            self._stamp_at(timestamp), expires_in,
+        )
+
+    def presign_keys(
+        self,
+        *,
+        method: str,
+        origin: str,
+        host: str,
+        base_path: bytes,
+        base_query: bytes,
+        keys: Sequence[str],
+        payload_hash: str,
+        timestamp: int,
+        expires_in: int,
+    ) -> list[str]:
+        """One presigned URL per object key, under ``origin`` + ``base_path``."""
+        return sigv4_presign.presign_keys(
+            method, origin, host, base_path, base_query, keys, payload_hash, self._access_id,
+            self._token, self._rules, self._stamp_at(timestamp), expires_in,
+        )

@@ -1,0 +1,142 @@
+"""Presigned URLs in pure Python, the twin of ``rust/sigv4_presign.rs``: the signature
+travels in the query (``X-Amz-*`` parameters), for one request or many object keys."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from urllib.parse import quote, quote_from_bytes
+
+from httpx_auth._purepy.sigv4 import ALGORITHM, Header, Stamp
+from httpx_auth._purepy.sigv4_canon import (
+    Pair,
+    canonical_headers,
+    canonical_request,
+    canonical_uri,
+    join_pairs,
+    query_pairs,
+)
+
+MAX_EXPIRES_IN = 7 * 24 * 3600
+
+_PRESIGN_PARAMETERS = frozenset(
+    [
+        b"X-Amz-Algorithm",
+        b"X-Amz-Credential",
+        b"X-Amz-Date",
+        b"X-Amz-Expires",
+        b"X-Amz-Security-Token",
+        b"X-Amz-SignedHeaders",
+        b"X-Amz-Signature",
+    ]
+)
+
+
+def check_expiry(expires_in: int) -> None:
+    if not 1 <= expires_in <= MAX_EXPIRES_IN:
+        raise ValueError(f"expires_in {expires_in} must be between 1 and {MAX_EXPIRES_IN} seconds")
+
+
+def _query_without_presign_parameters(query: bytes) -> bytes:
+    return b"&".join(
+        [p for p in query.split(b"&") if p and p.partition(b"=")[0] not in _PRESIGN_PARAMETERS]
+    )
+
+
+def _presign_pairs(
+    access_id: str, security_token: str | None, stamp: Stamp, expires_in: int, signed: bytes
+) -> list[Pair]:
+    pairs = [
+        (b"X-Amz-Algorithm", ALGORITHM.encode("ascii")),
+        (b"X-Amz-Credential", quote(f"{access_id}/{stamp.scope}", safe="").encode("ascii")),
+        (b"X-Amz-Date", stamp.amz_date.encode("ascii")),
+        (b"X-Amz-Expires", str(expires_in).encode("ascii")),
+    ]
+    if security_token is not None:
+        pairs.append((b"X-Amz-Security-Token", quote(security_token, safe="").encode("ascii")))
+    pairs.append((b"X-Amz-SignedHeaders", quote_from_bytes(signed, safe="").encode("ascii")))
+    return pairs
+
+
+def _everything(name: bytes) -> bool:
+    return name != b"authorization"
+
+
+def presign(
+    method: str,
+    target: bytes,
+    headers: Sequence[Header],
+    payload_hash: str,
+    access_id: str,
+    security_token: str | None,
+    path_rules: tuple[bool, bool],
+    stamp: Stamp,
+    expires_in: int,
+) -> bytes:
+    """The presigned target: the path, the query as sent (minus any ``X-Amz-*``
+    presign parameter, which are replaced), the ``X-Amz-*`` parameters and the
+    signature. Every header given is signed."""
+    check_expiry(expires_in)
+    path, _, query = target.partition(b"?")
+    query = _query_without_presign_parameters(query)
+    pairs = [(h[1], h[2]) for h in headers]
+    _, signed = canonical_headers(pairs, _everything)
+    presign_pairs = _presign_pairs(access_id, security_token, stamp, expires_in, signed)
+    unsigned = path + b"?" + query
+    canonical, _ = canonical_request(
+        method, unsigned, pairs, _everything, payload_hash, *path_rules, presign_pairs
+    )
+    return (
+        unsigned
+        + (b"&" if query else b"")
+        + join_pairs(presign_pairs)
+        + b"&X-Amz-Signature="
+        + stamp.sign(canonical).encode("ascii")
+    )
+
+
+def presign_keys(
+    method: str,
+    origin: str,
+    host: str,
+    base_path: bytes,
+    base_query: bytes,
+    keys: Sequence[str],
+    payload_hash: str,
+    access_id: str,
+    security_token: str | None,
+    path_rules: tuple[bool, bool],
+    stamp: Stamp,
+    expires_in: int,
+) -> list[str]:
+    """One presigned URL per object key: ``origin`` + ``base_path`` + the key
+    percent-encoded (``/`` kept) + ``base_query`` and the ``X-Amz-*`` parameters,
+    each signing the ``host`` header only."""
+    check_expiry(expires_in)
+    base_query = _query_without_presign_parameters(base_query)
+    presign_pairs = _presign_pairs(access_id, security_token, stamp, expires_in, b"host")
+    pairs = query_pairs(base_query) + presign_pairs
+    pairs.sort()
+    block, signed = canonical_headers([(b"host", host.encode("utf-8"))], _everything)
+    tail = b"\n" + join_pairs(pairs) + b"\n" + block + b"\n" + signed + b"\n" + payload_hash.encode("utf-8")
+    url_query = (
+        base_query + (b"&" if base_query else b"") + join_pairs(presign_pairs) + b"&X-Amz-Signature="
+    ).decode("utf-8", "replace")
+    head = f"{ALGORITHM}\n{stamp.amz_date}\n{stamp.scope}\n"
+    if not base_path.endswith(b"/"):
+        base_path += b"/"
+    prefix = origin + base_path.decode("utf-8", "replace")
+    method_line = method.encode("utf-8") + b"\n"
+    sha256 = hashlib.sha256
+    digest = hmac.digest
+    key = stamp.key
+    urls = []
+    for object_key in keys:
+        encoded = quote(object_key, safe="/")
+        path = base_path + encoded.encode("ascii")
+        canonical = method_line + canonical_uri(path, *path_rules) + tail
+        string_to_sign = head + sha256(canonical).hexdigest()
+        signature = digest(key, string_to_sign.encode("utf-8"), "sha256").hex()
+        urls.append(f"{prefix}{encoded}?{url_query}{signature}")
+    return urls
