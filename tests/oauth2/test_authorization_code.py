@@ -79,7 +79,7 @@ def test_expired_token_is_refreshed_without_the_browser(
     browser_mock.add_response(OPENED, REPLY)
     server = Server(
         http,
-        {"access_token": "old", "expires_in": 10, "refresh_token": "rt"},  # within early expiry
+        {"access_token": "old", "expires_in": 0, "refresh_token": "rt"},  # expired at once
         {"access_token": "new", "expires_in": 3600},
     )
     auth = code_auth()

@@ -112,7 +112,7 @@ class CodeGrant(BrowserGrant):
         assert self.token_endpoint is not None
         data = {**self._body, "grant_type": "refresh_token", "refresh_token": refresh_token}
         token = yield from self.token_endpoint.request_token(request, data, self.token_field_name)
-        return token if token.refresh_token else Token(token.access_token, token.expiry, refresh_token)
+        return token.keeping(refresh_token)
 
     def _setup_okta(
         self,

@@ -9,7 +9,7 @@ from typing import Union
 
 from httpx_auth._errors import AuthenticationFailed
 from httpx_auth._oauth2 import engine
-from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token import Token, note_margin_cap
 
 # What get_token's callbacks may return: a Token, or a bare access token that never expires.
 TokenLike = Union[Token, str]
@@ -40,7 +40,10 @@ class TokenMemoryCache:
     def lookup(self, key: str, *, early_expiry: float = 30.0) -> Token | None:
         """The token stored for ``key`` if it stays valid for ``early_expiry`` seconds."""
         token = self._tokens.get(key)
-        if token is not None and (token.expiry is None or time.time() + early_expiry < token.expiry):
+        if token is not None and (
+            token.expiry is None
+            or time.time() + (early_expiry if early_expiry <= token.margin_cap else token.margin_cap) < token.expiry
+        ):
             return token  # the hot path: Token.expires_within, inlined
         if not self._tokens_changed_elsewhere():
             return None
@@ -96,6 +99,7 @@ class TokenMemoryCache:
                     raise AuthenticationFailed("No valid token is cached for this key.")
                 token = _as_token(on_missing_token())
             self.store(key, token)
+            note_margin_cap(token, early_expiry)
             return token
 
         def cached() -> Token | None:

@@ -50,7 +50,7 @@ from httpx_auth._errors import HttpxAuthException, InvalidParameter
 from httpx_auth._oauth2 import engine
 from httpx_auth._oauth2.cache import TokenMemoryCache
 from httpx_auth._oauth2.display import DisplaySettings
-from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token import Token, note_margin_cap
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint, relay
 
 log = logging.getLogger("httpx_auth")
@@ -280,6 +280,7 @@ class GrantAuth(AuthBase):
         if token is None:
             token = yield from self._route(self._new_token(request))
         cache.store(self.cache_key, token)
+        note_margin_cap(token, self.early_expiry)
         return token
 
     def _route(self, steps: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
