@@ -228,6 +228,7 @@ mod bindings {
 
         /// The presigned target (`path?query`), signing every header given.
         #[pyo3(signature = (*, method, target, headers, payload_hash, timestamp, expires_in))]
+        #[allow(clippy::too_many_arguments)]
         fn presign<'py>(
             &self,
             py: Python<'py>,

@@ -189,10 +189,7 @@ mod tests {
         assert_eq!(later.scope, first.scope);
         let next_day = signer.stamp(SUITE_TIME + 86_400).unwrap();
         assert_eq!(next_day.scope, "20150831/us-east-1/service/aws4_request");
-        assert_eq!(
-            signer.stamp(-1).err(),
-            Some(Error::TimestampOutOfRange(-1))
-        );
+        assert_eq!(signer.stamp(-1).err(), Some(Error::TimestampOutOfRange(-1)));
     }
 
     #[test]
@@ -210,8 +207,13 @@ mod tests {
             target: b"/",
             headers: &headers,
         };
-        let added = other.sign_headers(&request, EMPTY_SHA256, SUITE_TIME).unwrap();
-        assert_eq!(added.headers[1], ("x-amz-security-token", "token".to_owned()));
+        let added = other
+            .sign_headers(&request, EMPTY_SHA256, SUITE_TIME)
+            .unwrap();
+        assert_eq!(
+            added.headers[1],
+            ("x-amz-security-token", "token".to_owned())
+        );
         assert!(added.headers[2].1.contains("Credential=OTHER/"));
     }
 }

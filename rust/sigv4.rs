@@ -390,7 +390,10 @@ mod tests {
             "SignedHeaders=host;x-amz-date, \
              Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
         ));
-        assert_eq!(added.headers[0], ("x-amz-date", "20150830T123600Z".to_owned()));
+        assert_eq!(
+            added.headers[0],
+            ("x-amz-date", "20150830T123600Z".to_owned())
+        );
     }
 
     #[test]

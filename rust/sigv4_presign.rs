@@ -274,7 +274,14 @@ mod tests {
         let select = Selection::parse(&["host"]);
         let zero = Stamp::new(&signer(true), 0).unwrap();
         for bad in [0, -5, MAX_EXPIRES_IN + 1] {
-            let result = presign(&request, &select, UNSIGNED_PAYLOAD, &signer(true), &zero, bad);
+            let result = presign(
+                &request,
+                &select,
+                UNSIGNED_PAYLOAD,
+                &signer(true),
+                &zero,
+                bad,
+            );
             assert_eq!(result, Err(Error::ExpiresOutOfRange(bad)));
         }
         assert!(presign(&request, &select, UNSIGNED_PAYLOAD, &signer(true), &zero, 1).is_ok());

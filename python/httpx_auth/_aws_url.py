@@ -2,8 +2,8 @@
 ``httpx.URL`` when the URL already is in the form httpx would send it in.
 
 A parsed ``httpx.URL`` is read as it is. A string that needs nothing httpx would
-change (ASCII, no characters it escapes, lowercase host, no default or empty port, no
-dot segments, valid escapes) is split with ``urllib.parse``; anything else goes
+change or check (ASCII, no characters it escapes, a lowercase host that is not IDNA, no
+default or empty port, no dot segments, valid escapes) is split with ``urllib.parse``; anything else goes
 through ``httpx.URL`` so the result is the one httpx would send.
 """
 
@@ -36,8 +36,9 @@ def _plain(url: str) -> Split | None:
         port = parts.port
     except ValueError:
         return None
-    if not parts.hostname or netloc.endswith(":") or port == _DEFAULT_PORTS[parts.scheme]:
-        return None
+    host = parts.hostname
+    if not host or "xn--" in host or netloc.endswith(":") or port == _DEFAULT_PORTS[parts.scheme]:
+        return None  # IDNA hosts are httpx's to check; default ports are dropped by it
     rest = url[len(parts.scheme) + 3 + len(netloc) :].partition("#")[0]
     path = rest.partition("?")[0]
     if "/." in path or path.startswith("."):
@@ -55,16 +56,14 @@ def _parsed(url: httpx.URL) -> Split | None:
 
 def split_url(name: str, url: Any) -> Split:
     """``url`` (a string or a URL object) as (scheme, netloc, raw path and query)."""
-    if isinstance(url, httpx.URL):
-        split = _parsed(url)
-    else:
-        text = url if isinstance(url, str) else str(url)
-        split = _plain(text)
-        if split is None:
-            try:
-                split = _parsed(httpx.URL(text))
-            except (httpx.InvalidURL, ValueError, TypeError):
-                raise InvalidParameter(f"{name} is not a valid URL.") from None
+    try:
+        if isinstance(url, httpx.URL):
+            split = _parsed(url)
+        else:
+            text = url if isinstance(url, str) else str(url)
+            split = _plain(text) or _parsed(httpx.URL(text))
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise InvalidParameter(f"{name} is not a valid URL.") from None
     if split is None:
         raise InvalidParameter(
             f"{name} must be an absolute http(s) URL, such as 'https://bucket.s3.amazonaws.com/key'."

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from types import ModuleType
+from typing import final
 
 def sha256_hex(data: bytes) -> str: ...
 def pkce_s256_challenge(verifier: str) -> str: ...
@@ -9,6 +10,7 @@ def jwt_exp(token: str) -> float | None: ...
 
 # AWS Signature Version 4 (rust/signer.rs, rust/sigv4*.rs, rust/signing_key.rs).
 # Headers are httpx's (name, lowercase name, value) byte triples.
+@final
 class SigV4Signer:
     def __new__(
         cls,
