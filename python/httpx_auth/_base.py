@@ -18,10 +18,9 @@ import weakref
 from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any
 
-import anyio.to_thread
 import httpx
 
-from httpx_auth._compat import AUTH_BASES
+from httpx_auth._compat import AUTH_BASES, also_httpx2
 
 _internal_requests: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -52,6 +51,8 @@ def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
 
 
 async def _step_async(flow: Generator[Any, Any, None], item: Offload) -> Any:
+    import anyio.to_thread  # only async flows that offload need it (imported once)
+
     try:
         result = await anyio.to_thread.run_sync(item.fn, abandon_on_cancel=True)
     except Exception as error:
@@ -78,6 +79,7 @@ class SupportMultiAuth:
         return MultiAuth(other, self)
 
 
+@also_httpx2("Auth")
 class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
     """An ``httpx.Auth`` (and ``httpx2.Auth``) that reads the responses to its own
     internal requests before handing them back to ``auth_flow``."""

@@ -109,9 +109,16 @@ def available() -> dict[str, Backend]:
 
 
 def _load() -> tuple[Backend, str]:
-    found = available()
-    name = "rust" if "rust" in found else "python"
-    return found[name], name
+    if not _extensions_disabled():
+        try:
+            from httpx_auth import _native
+        except ImportError:
+            pass
+        else:
+            return _native, "rust"
+    from httpx_auth import _purepy
+
+    return _purepy, "python"
 
 
 backend: Backend
