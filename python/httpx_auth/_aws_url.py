@@ -18,7 +18,7 @@ import httpx
 from httpx_auth._errors import InvalidParameter
 
 # Path and query characters httpx sends unchanged (RFC 3986 pchar, "/", "?").
-_PLAIN = re.compile(r"https?://[a-z0-9.\-]+(?::[0-9]+)?(?:[/?#][A-Za-z0-9\-._~!$&'()*+,;=:@/?#]*)?")
+_PLAIN = re.compile(r"https?://[a-z0-9.\-]+(?::[1-9][0-9]{0,4})?(?:[/?#][A-Za-z0-9\-._~!$&'()*+,;=:@/?#]*)?")
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
