@@ -9,6 +9,7 @@ pub mod signing_key;
 pub mod sigv4;
 pub mod sigv4_canon;
 pub mod sigv4_presign;
+pub mod url;
 
 #[cfg(feature = "python")]
 mod bindings {
@@ -226,21 +227,41 @@ mod bindings {
             Ok(list)
         }
 
-        /// The presigned target (`path?query`), signing every header given.
-        #[pyo3(signature = (*, method, target, headers, payload_hash, timestamp, expires_in))]
+        /// The presigned URL: `origin` + `target` (`path?query`) with the presign
+        /// parameters, signing `host` (unless None) and every header given.
+        #[pyo3(signature = (*, method, origin, host, target, headers, payload_hash, timestamp, expires_in))]
         #[allow(clippy::too_many_arguments)]
         fn presign<'py>(
             &self,
-            py: Python<'py>,
             method: &str,
+            origin: &str,
+            host: Option<&str>,
             target: &[u8],
             headers: Vec<Bound<'py, PyTuple>>,
             payload_hash: &str,
             timestamp: i64,
             expires_in: i64,
-        ) -> PyResult<Bound<'py, PyBytes>> {
+        ) -> PyResult<String> {
+            if let (Some(host), true) = (host, headers.is_empty()) {
+                return self
+                    .inner
+                    .presign_on_host(
+                        origin,
+                        host,
+                        method,
+                        target,
+                        payload_hash,
+                        timestamp,
+                        expires_in,
+                    )
+                    .map_err(sigv4_error);
+            }
             let headers = triples(headers)?;
-            let header_pairs = pairs(&headers);
+            let mut header_pairs = Vec::with_capacity(headers.len() + 1);
+            if let Some(host) = host {
+                header_pairs.push((&b"host"[..], host.as_bytes()));
+            }
+            header_pairs.extend(pairs(&headers));
             let request = Request {
                 method,
                 target,
@@ -250,7 +271,26 @@ mod bindings {
                 .inner
                 .presign(&request, payload_hash, timestamp, expires_in)
                 .map_err(sigv4_error)?;
-            Ok(PyBytes::new(py, &target))
+            let mut url = String::with_capacity(origin.len() + target.len());
+            url.push_str(origin);
+            url.push_str(&String::from_utf8_lossy(&target));
+            Ok(url)
+        }
+
+        /// `url` presigned signing its host only, when it is plain (`rust/url.rs`);
+        /// `None` when the caller must parse it and call `presign`.
+        #[pyo3(signature = (*, url, method, payload_hash, timestamp, expires_in))]
+        fn presign_url(
+            &self,
+            url: &str,
+            method: &str,
+            payload_hash: &str,
+            timestamp: i64,
+            expires_in: i64,
+        ) -> PyResult<Option<String>> {
+            self.inner
+                .presign_url(url, method, payload_hash, timestamp, expires_in)
+                .map_err(sigv4_error)
         }
 
         /// One presigned URL per object key, under `origin` + `base_path`.
@@ -289,6 +329,21 @@ mod bindings {
             };
             urls.map_err(sigv4_error)
         }
+    }
+
+    /// `(scheme, netloc, path?query)` of a URL httpx would send unchanged, else None.
+    #[pyfunction]
+    fn split_plain_url<'py>(
+        py: Python<'py>,
+        url: &str,
+    ) -> Option<(String, String, Bound<'py, PyBytes>)> {
+        crate::url::split_plain(url).map(|(scheme, netloc, target)| {
+            (
+                scheme.to_owned(),
+                netloc.to_owned(),
+                PyBytes::new(py, target.as_bytes()),
+            )
+        })
     }
 
     /// Batches at least this large are presigned with the GIL released.
@@ -369,6 +424,7 @@ mod bindings {
         m.add_function(wrap_pyfunction!(sha256_hex, m)?)?;
         m.add_function(wrap_pyfunction!(pkce_s256_challenge, m)?)?;
         m.add_function(wrap_pyfunction!(jwt_exp, m)?)?;
+        m.add_function(wrap_pyfunction!(split_plain_url, m)?)?;
         m.add_class::<SigV4Signer>()?;
         let test_only = PyModule::new(m.py(), "testing")?;
         test_only.add_function(wrap_pyfunction!(testing::sigv4_amz_date, &test_only)?)?;

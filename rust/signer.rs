@@ -7,8 +7,9 @@
 use std::sync::{Arc, Mutex};
 
 use crate::sigv4::{sign_headers, AddedHeaders, Error, Request, Signer, Stamp};
-use crate::sigv4_canon::{PathRules, Selection};
-use crate::sigv4_presign::{presign, presign_keys, KeyBase};
+use crate::sigv4_canon::{split_target, PathRules, Selection};
+use crate::sigv4_presign::{presign, presign_keys, KeyBase, Presigner};
+use crate::url::split_plain;
 
 /// Who signs: an access key id, its secret and an optional session token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,11 +31,24 @@ pub struct Scope {
     pub content_sha256: bool,
 }
 
+/// What a presigned URL that signs only `host` shares with the next one presigned
+/// in the same second for the same method, host, query, payload and expiry.
+struct PresignedLast {
+    stamp: Arc<Stamp>,
+    method: String,
+    host: String,
+    query: Vec<u8>,
+    payload_hash: String,
+    expires_in: i64,
+    presigner: Arc<Presigner>,
+}
+
 /// Credentials bound to a scope, with the stamp of the last second signed in.
 pub struct OwnedSigner {
     credentials: Credentials,
     scope: Arc<Scope>,
     stamp: Mutex<Option<Arc<Stamp>>>,
+    presigned: Mutex<Option<PresignedLast>>,
 }
 
 impl OwnedSigner {
@@ -47,6 +61,7 @@ impl OwnedSigner {
             credentials,
             scope,
             stamp: Mutex::new(None),
+            presigned: Mutex::new(None),
         }
     }
 
@@ -124,6 +139,100 @@ impl OwnedSigner {
         )
     }
 
+    /// The presigner for URLs on `host` signing only it, cached for the next call.
+    fn host_presigner(
+        &self,
+        stamp: &Arc<Stamp>,
+        method: &str,
+        host: &str,
+        query: &[u8],
+        payload_hash: &str,
+        expires_in: i64,
+    ) -> Result<Arc<Presigner>, Error> {
+        let mut last = self.presigned.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(last) = last.as_ref().filter(|l| {
+            Arc::ptr_eq(&l.stamp, stamp)
+                && l.expires_in == expires_in
+                && l.method == method
+                && l.host == host
+                && l.query == query
+                && l.payload_hash == payload_hash
+        }) {
+            return Ok(Arc::clone(&last.presigner));
+        }
+        let host_header: [(&[u8], &[u8]); 1] = [(b"host", host.as_bytes())];
+        let presigner = Arc::new(Presigner::new(
+            method,
+            host_header,
+            |_| true,
+            query,
+            payload_hash,
+            &self.view(),
+            stamp,
+            expires_in,
+        )?);
+        *last = Some(PresignedLast {
+            stamp: Arc::clone(stamp),
+            method: method.to_owned(),
+            host: host.to_owned(),
+            query: query.to_vec(),
+            payload_hash: payload_hash.to_owned(),
+            expires_in,
+            presigner: Arc::clone(&presigner),
+        });
+        Ok(presigner)
+    }
+
+    /// `origin` + `target` (`path?query`) presigned signing `host` only.
+    #[allow(clippy::too_many_arguments)]
+    pub fn presign_on_host(
+        &self,
+        origin: &str,
+        host: &str,
+        method: &str,
+        target: &[u8],
+        payload_hash: &str,
+        timestamp: i64,
+        expires_in: i64,
+    ) -> Result<String, Error> {
+        let stamp = self.stamp(timestamp)?;
+        let (path, query) = split_target(target);
+        let presigner =
+            self.host_presigner(&stamp, method, host, query, payload_hash, expires_in)?;
+        let mut out = Vec::with_capacity(origin.len() + target.len() + 320);
+        out.extend_from_slice(origin.as_bytes());
+        presigner.sign_path(&stamp, path, &mut Vec::with_capacity(512), &mut out);
+        // ASCII but for what the caller gave: encoded parameters, a hex signature.
+        Ok(String::from_utf8_lossy(&out).into_owned())
+    }
+
+    /// `url` presigned signing its `host` only, when it is a plain URL (see
+    /// `url.rs`); `None` when it is not (the caller parses it and calls `presign`).
+    pub fn presign_url(
+        &self,
+        url: &str,
+        method: &str,
+        payload_hash: &str,
+        timestamp: i64,
+        expires_in: i64,
+    ) -> Result<Option<String>, Error> {
+        let Some((scheme, netloc, target)) = split_plain(url) else {
+            return Ok(None);
+        };
+        let origin_len = scheme.len() + 3 + netloc.len();
+        let origin = &url[..origin_len];
+        self.presign_on_host(
+            origin,
+            netloc,
+            method,
+            target.as_bytes(),
+            payload_hash,
+            timestamp,
+            expires_in,
+        )
+        .map(Some)
+    }
+
     /// Presigned URLs for many object keys under `base`.
     pub fn presign_keys<S: AsRef<str>>(
         &self,
@@ -190,6 +299,38 @@ mod tests {
         let next_day = signer.stamp(SUITE_TIME + 86_400).unwrap();
         assert_eq!(next_day.scope, "20150831/us-east-1/service/aws4_request");
         assert_eq!(signer.stamp(-1).err(), Some(Error::TimestampOutOfRange(-1)));
+    }
+
+    #[test]
+    fn presign_url_is_presign_of_the_same_target() {
+        let signer = owned(Some("tok"));
+        let url = "https://example.amazonaws.com:8443/a%20b/c?x=1&y";
+        for _ in 0..2 {
+            let fast = signer
+                .presign_url(url, "GET", EMPTY_SHA256, SUITE_TIME, 60)
+                .unwrap()
+                .unwrap();
+            let headers: [(&[u8], &[u8]); 1] = [(b"host", b"example.amazonaws.com:8443")];
+            let request = Request {
+                method: "GET",
+                target: b"/a%20b/c?x=1&y",
+                headers: &headers,
+            };
+            let target = signer
+                .presign(&request, EMPTY_SHA256, SUITE_TIME, 60)
+                .unwrap();
+            let expected = "https://example.amazonaws.com:8443".to_owned()
+                + &String::from_utf8(target).unwrap();
+            assert_eq!(fast, expected);
+        }
+        assert_eq!(
+            signer.presign_url("https://H/", "GET", EMPTY_SHA256, SUITE_TIME, 60),
+            Ok(None)
+        );
+        assert_eq!(
+            signer.presign_url("https://h/", "GET", EMPTY_SHA256, SUITE_TIME, 0),
+            Err(Error::ExpiresOutOfRange(0))
+        );
     }
 
     #[test]

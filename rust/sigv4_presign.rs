@@ -1,10 +1,10 @@
 //! Presigned URLs: the signature travels in the query (`X-Amz-*` parameters) instead
 //! of an `Authorization` header, for one request or for many object keys at once.
 
-use crate::sigv4::{canonical_request, Error, Request, Signer, Stamp, ALGORITHM, MAX_EXPIRES_IN};
+use crate::sigv4::{Error, Request, Signer, Stamp, ALGORITHM, MAX_EXPIRES_IN};
 use crate::sigv4_canon::{
     canonical_headers, canonical_query, canonical_uri, query_pairs, split_target, uri_encode, Pair,
-    Selection,
+    PathRules, Selection,
 };
 
 fn encode_value(text: &str) -> Vec<u8> {
@@ -93,6 +93,84 @@ fn check_expiry(expires_in: i64) -> Result<(), Error> {
     Ok(())
 }
 
+/// What every URL presigned at one stamp for one method, host (and other signed
+/// headers) and query shares: the canonical request after its path, and the URL's
+/// query up to the signature. `presign` signs one path with it, `presign_keys` many.
+pub struct Presigner {
+    /// `<method>\n`.
+    method_line: Vec<u8>,
+    path_rules: PathRules,
+    /// `\n<canonical query>\n<canonical headers>\n<signed headers>\n<payload hash>`.
+    tail: Vec<u8>,
+    /// The query as sent (minus old presign parameters), the `X-Amz-*` parameters and
+    /// `&X-Amz-Signature=`.
+    url_query: Vec<u8>,
+}
+
+impl Presigner {
+    /// `headers` are (name, value) pairs, signed when `selects` picks them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new<'h>(
+        method: &str,
+        headers: impl IntoIterator<Item = (&'h [u8], &'h [u8])>,
+        selects: impl Fn(&[u8]) -> bool,
+        query: &[u8],
+        payload_hash: &str,
+        signer: &Signer<'_>,
+        stamp: &Stamp,
+        expires_in: i64,
+    ) -> Result<Self, Error> {
+        check_expiry(expires_in)?;
+        let mut block = Vec::with_capacity(128);
+        let signed = canonical_headers(headers, selects, &mut block);
+        let query = query_without_presign_parameters(query);
+        let pairs = presign_pairs(signer, stamp, expires_in, &signed);
+        let mut tail = Vec::with_capacity(block.len() + query.len() + 320);
+        tail.push(b'\n');
+        if query.is_empty() {
+            // The X-Amz-* parameters are already in canonical (sorted) order.
+            push_pairs(&pairs, &mut tail, false);
+        } else {
+            let mut all_pairs = query_pairs(&query);
+            all_pairs.extend_from_slice(&pairs);
+            canonical_query(&mut all_pairs, &mut tail);
+        }
+        tail.push(b'\n');
+        tail.extend_from_slice(&block);
+        tail.push(b'\n');
+        tail.extend_from_slice(&signed);
+        tail.push(b'\n');
+        tail.extend_from_slice(payload_hash.as_bytes());
+        let mut url_query = query;
+        let after_parameters = !url_query.is_empty();
+        push_pairs(&pairs, &mut url_query, after_parameters);
+        url_query.extend_from_slice(b"&X-Amz-Signature=");
+        let mut method_line = Vec::with_capacity(method.len() + 1);
+        method_line.extend_from_slice(method.as_bytes());
+        method_line.push(b'\n');
+        Ok(Presigner {
+            method_line,
+            path_rules: signer.path,
+            tail,
+            url_query,
+        })
+    }
+
+    /// Append `path?<query>&X-Amz-Signature=<signature>` to `out`, signed at `stamp`
+    /// (the one this was built with); `creq` is scratch.
+    pub fn sign_path(&self, stamp: &Stamp, path: &[u8], creq: &mut Vec<u8>, out: &mut Vec<u8>) {
+        creq.clear();
+        creq.extend_from_slice(&self.method_line);
+        canonical_uri(path, self.path_rules, creq);
+        creq.extend_from_slice(&self.tail);
+        let signature = stamp.sign(creq);
+        out.extend_from_slice(path);
+        out.push(b'?');
+        out.extend_from_slice(&self.url_query);
+        out.extend_from_slice(signature.as_bytes());
+    }
+}
+
 /// Presign `request`: its target (`path?query`) with the query as sent followed by
 /// the `X-Amz-*` parameters and the signature. Headers `selection` picks are signed.
 pub fn presign(
@@ -103,33 +181,19 @@ pub fn presign(
     stamp: &Stamp,
     expires_in: i64,
 ) -> Result<Vec<u8>, Error> {
-    check_expiry(expires_in)?;
     let (path, query) = split_target(request.target);
-    let query = query_without_presign_parameters(query);
-    let mut target = Vec::with_capacity(path.len() + query.len() + 1);
-    target.extend_from_slice(path);
-    target.push(b'?');
-    target.extend_from_slice(&query);
-    // Signed headers first (they are named in the query), then the canonical request.
-    let signed = canonical_headers(
-        request.headers.iter().copied(),
-        |name| selection.selects(name),
-        &mut Vec::new(),
-    );
-    let pairs = presign_pairs(signer, stamp, expires_in, &signed);
-    let (creq, _) = canonical_request(
+    let presigner = Presigner::new(
         request.method,
-        &target,
         request.headers.iter().copied(),
         |name| selection.selects(name),
+        query,
         payload_hash,
-        signer.path,
-        &pairs,
-    );
-    let signature = stamp.sign(&creq);
-    push_pairs(&pairs, &mut target, !query.is_empty());
-    target.extend_from_slice(b"&X-Amz-Signature=");
-    target.extend_from_slice(signature.as_bytes());
+        signer,
+        stamp,
+        expires_in,
+    )?;
+    let mut target = Vec::with_capacity(path.len() + presigner.url_query.len() + 64);
+    presigner.sign_path(stamp, path, &mut Vec::with_capacity(512), &mut target);
     Ok(target)
 }
 
@@ -154,56 +218,35 @@ pub fn presign_keys<S: AsRef<str>>(
     stamp: &Stamp,
     expires_in: i64,
 ) -> Result<Vec<String>, Error> {
-    check_expiry(expires_in)?;
-    let base_query = query_without_presign_parameters(base.base_query);
-    let pairs = presign_pairs(signer, stamp, expires_in, b"host");
-
-    // Everything after the path is the same for every key: compute it once.
-    let mut all_pairs = query_pairs(&base_query);
-    all_pairs.extend_from_slice(&pairs);
-    let mut tail = Vec::with_capacity(512);
-    tail.push(b'\n');
-    canonical_query(&mut all_pairs, &mut tail);
-    tail.push(b'\n');
-    let host_header: [(&[u8], &[u8]); 1] = [(b"host", base.host.as_bytes())];
-    let signed = canonical_headers(host_header, |_| true, &mut tail);
-    tail.push(b'\n');
-    tail.extend_from_slice(&signed);
-    tail.push(b'\n');
-    tail.extend_from_slice(payload_hash.as_bytes());
-
-    let mut url_query = base_query.clone();
-    push_pairs(&pairs, &mut url_query, !base_query.is_empty());
-    url_query.extend_from_slice(b"&X-Amz-Signature=");
-
+    let host: [(&[u8], &[u8]); 1] = [(b"host", base.host.as_bytes())];
+    let presigner = Presigner::new(
+        base.method,
+        host,
+        |_| true,
+        base.base_query,
+        payload_hash,
+        signer,
+        stamp,
+        expires_in,
+    )?;
     let mut base_path = base.base_path.to_vec();
     if base_path.last() != Some(&b'/') {
         base_path.push(b'/');
     }
-
     let mut urls = Vec::with_capacity(keys.len());
     let mut path = Vec::with_capacity(base_path.len() + 64);
-    let mut creq = Vec::with_capacity(tail.len() + 128);
+    let mut creq = Vec::with_capacity(presigner.tail.len() + 128);
+    let mut url = Vec::with_capacity(512);
     for key in keys {
         path.clear();
         path.extend_from_slice(&base_path);
         uri_encode(key.as_ref().as_bytes(), true, &mut path);
-        creq.clear();
-        creq.extend_from_slice(base.method.as_bytes());
-        creq.push(b'\n');
-        canonical_uri(&path, signer.path, &mut creq);
-        creq.extend_from_slice(&tail);
-        let signature = stamp.sign(&creq);
-        let mut url = String::with_capacity(
-            base.origin.len() + path.len() + url_query.len() + signature.as_bytes().len() + 1,
-        );
-        url.push_str(base.origin);
-        // Both are ASCII: the path was percent-encoded, the query built from encoded parts.
-        url.push_str(&String::from_utf8_lossy(&path));
-        url.push('?');
-        url.push_str(&String::from_utf8_lossy(&url_query));
-        url.push_str(signature.as_str());
-        urls.push(url);
+        url.clear();
+        url.extend_from_slice(base.origin.as_bytes());
+        presigner.sign_path(stamp, &path, &mut creq, &mut url);
+        // ASCII but for the origin (UTF-8): the path was percent-encoded, the query
+        // built from encoded parts.
+        urls.push(String::from_utf8_lossy(&url).into_owned());
     }
     Ok(urls)
 }

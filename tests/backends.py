@@ -42,11 +42,12 @@ def sign_headers(core: Any, method: str, target: bytes, headers: Sequence[Header
 def presign(core: Any, method: str, target: bytes, headers: Sequence[Header], payload_hash: str,
             access_id: str, secret_key: str, security_token: str | None, region: str, service: str,
             timestamp: int, expires_in: int, normalize_path: bool, double_encode: bool) -> bytes:
-    """Presign once (every header given is signed)."""
-    return signer(core, access_id, secret_key, security_token, region, service, ("*",), normalize_path,
-                  double_encode).presign(
-        method=method, target=target, headers=headers, payload_hash=payload_hash, timestamp=timestamp,
-        expires_in=expires_in)
+    """The presigned target (every header given is signed)."""
+    url: str = signer(core, access_id, secret_key, security_token, region, service, ("*",), normalize_path,
+                      double_encode).presign(
+        method=method, origin="", host=None, target=target, headers=headers, payload_hash=payload_hash,
+        timestamp=timestamp, expires_in=expires_in)
+    return url.encode("utf-8")
 
 
 def presign_keys(core: Any, method: str, origin: str, host: str, base_path: bytes, base_query: bytes,

@@ -18,6 +18,7 @@ from httpx_auth import _validation as check
 from httpx_auth._aws_url import split_url
 from httpx_auth._aws_params import (
     EMPTY_SHA256,
+    MAX_EXPIRES_IN,
     UNSIGNED_PAYLOAD,
     CredentialsProvider,
     checked_credentials,
@@ -31,6 +32,9 @@ from httpx_auth._base import OneStepAuth
 from httpx_auth._errors import InvalidParameter
 
 __all__ = ["AWS4Auth"]
+
+# Methods that need no checking (anything else is checked, then uppercased).
+_METHODS = frozenset(["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"])
 
 
 def _header_list(headers: Any) -> list[tuple[bytes, bytes, bytes]]:
@@ -204,32 +208,43 @@ class AWS4Auth(OneStepAuth):
         :param headers: headers the user of the URL will send, signed too (``host``
             always is: the URL's, unless a ``Host`` is given here).
         """
-        scheme, netloc, raw_path = split_url("url", url)
-        method = check.text("method", method).upper()
-        seconds = expiry(expires_in)
+        if type(method) is not str or method not in _METHODS:
+            method = check.text("method", method).upper()
+        if type(expires_in) is not int or not 0 < expires_in <= MAX_EXPIRES_IN:
+            expires_in = expiry(expires_in)
         signer = self._signer()
-        if headers is not None and not callable(getattr(headers, "items", None)):
-            raise InvalidParameter(
-                f"headers must be a mapping of header names to values, not {type(headers).__name__}."
+        if headers is None and type(url) is str:  # the common case: one core call
+            presigned = signer.presign_url(
+                url=url, method=method, payload_hash=self._presign_payload,
+                timestamp=int(time.time()), expires_in=expires_in,
             )
-        host = netloc.encode("ascii")
+            if presigned is not None:
+                return presigned
+        scheme, netloc, raw_path = split_url("url", url)
+        host: str | None = netloc
         given: list[tuple[bytes, bytes, bytes]] = []
-        for name, value in (headers or {}).items():
-            name = check.header_name("headers", name)
-            value = check.header_value(f"headers[{name!r}]", value)
-            if name.lower() == "host":  # the Host the URL will be sent with replaces the URL's
-                host = value.encode("utf-8")
-            else:
-                given.append((name.encode("ascii"), name.lower().encode("ascii"), value.encode("utf-8")))
-        target = signer.presign(
+        if headers is not None:
+            if not callable(getattr(headers, "items", None)):
+                raise InvalidParameter(
+                    f"headers must be a mapping of header names to values, not {type(headers).__name__}."
+                )
+            for name, value in headers.items():
+                name = check.header_name("headers", name)
+                value = check.header_value(f"headers[{name!r}]", value)
+                lower = name.lower()
+                if lower == "host":  # the Host the URL will be sent with replaces the URL's
+                    host = None
+                given.append((name.encode("ascii"), lower.encode("ascii"), value.encode("utf-8")))
+        return signer.presign(
             method=method,
+            origin=f"{scheme}://{netloc}",
+            host=host,
             target=raw_path,
-            headers=[(b"host", b"host", host), *given],
+            headers=given,
             payload_hash=self._presign_payload,
             timestamp=int(time.time()),
-            expires_in=seconds,
+            expires_in=expires_in,
         )
-        return f"{scheme}://{netloc}{target.decode('ascii')}"
 
     def presign_keys(
         self,

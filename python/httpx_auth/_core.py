@@ -28,12 +28,18 @@ class Signer(Protocol):
         self,
         *,
         method: str,
+        origin: str,
+        host: str | None,
         target: bytes,
         headers: Sequence[Header],
         payload_hash: str,
         timestamp: int,
         expires_in: int,
-    ) -> bytes: ...
+    ) -> str: ...
+
+    def presign_url(
+        self, *, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
+    ) -> str | None: ...
 
     def presign_keys(
         self,
@@ -74,6 +80,8 @@ class Backend(Protocol):
     def pkce_s256_challenge(self, verifier: str) -> str: ...
 
     def jwt_exp(self, token: str) -> float | None: ...
+
+    def split_plain_url(self, url: str) -> tuple[str, str, bytes] | None: ...
 
     @property
     def SigV4Signer(self) -> SignerClass: ...  # noqa: N802 (a class)

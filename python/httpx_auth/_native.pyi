@@ -7,6 +7,7 @@ from typing import final
 def sha256_hex(data: bytes) -> str: ...
 def pkce_s256_challenge(verifier: str) -> str: ...
 def jwt_exp(token: str) -> float | None: ...
+def split_plain_url(url: str) -> tuple[str, str, bytes] | None: ...
 
 # AWS Signature Version 4 (rust/signer.rs, rust/sigv4*.rs, rust/signing_key.rs).
 # Headers are httpx's (name, lowercase name, value) byte triples.
@@ -39,12 +40,17 @@ class SigV4Signer:
         self,
         *,
         method: str,
+        origin: str,
+        host: str | None,
         target: bytes,
         headers: Sequence[tuple[bytes, bytes, bytes]],
         payload_hash: str,
         timestamp: int,
         expires_in: int,
-    ) -> bytes: ...
+    ) -> str: ...
+    def presign_url(
+        self, *, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
+    ) -> str | None: ...
     def presign_keys(
         self,
         *,

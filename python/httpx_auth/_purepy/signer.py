@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from typing import Any
+
 from httpx_auth._purepy import sigv4_presign
 from httpx_auth._purepy.sigv4 import Header, Stamp, sign_headers
 from httpx_auth._purepy.sigv4_canon import selects
+from httpx_auth._purepy.url import split_plain_url
 
 
 class SigV4Signer:
     """Credentials, region, service, path rules and header selection, fixed; per
     request only the method, target, headers, payload hash and time."""
 
-    __slots__ = ("_access_id", "_content", "_region", "_rules", "_secret", "_selection",
-                 "_service", "_stamp", "_token", "_include")
+    __slots__ = ("_access_id", "_content", "_include", "_presigned", "_region", "_rules", "_secret",
+                 "_selection", "_service", "_stamp", "_token")
 
     def __init__(
         self,
@@ -37,6 +40,8 @@ class SigV4Signer:
         self._rules = (bool(normalize_path), bool(double_encode))
         self._content = bool(content_sha256)
         self._stamp: Stamp | None = None
+        # (key, presigner) of the last URL presigned signing only its host.
+        self._presigned: tuple[tuple[Any, ...], sigv4_presign.Presigner] | None = None
 
     def with_credentials(self, access_id: str, secret_key: str, security_token: str | None) -> SigV4Signer:
         """The same signer with other credentials."""
@@ -74,16 +79,55 @@ class SigV4Signer:
         self,
         *,
         method: str,
+        origin: str,
+        host: str | None,
         target: bytes,
         headers: Sequence[Header],
         payload_hash: str,
         timestamp: int,
         expires_in: int,
-    ) -> bytes:
-        """The presigned target (``path?query``), signing every header given."""
-        return sigv4_presign.presign(
-            method, target, headers, payload_hash, self._access_id, self._token, self._rules,
+    ) -> str:
+        """The presigned URL: ``origin`` + ``target`` (``path?query``) with the presign
+        parameters, signing ``host`` (unless None) and every header given."""
+        if host is not None and not headers:
+            return self._presign_on_host(origin, host, method, target, payload_hash, timestamp, expires_in)
+        pairs = [(h[1], h[2]) for h in headers]
+        if host is not None:
+            pairs.insert(0, (b"host", host.encode("utf-8")))
+        return origin + sigv4_presign.presign(
+            method, target, pairs, payload_hash, self._access_id, self._token, self._rules,
             self._stamp_at(timestamp), expires_in,
+        )
+
+    def _presign_on_host(
+        self, origin: str, host: str, method: str, target: bytes, payload_hash: str, timestamp: int,
+        expires_in: int,
+    ) -> str:
+        stamp = self._stamp_at(timestamp)
+        path, _, query = target.partition(b"?")
+        key = (stamp, method, host, query, payload_hash, expires_in)
+        last = self._presigned
+        if last is not None and last[0] == key:
+            presigner = last[1]
+        else:
+            presigner = sigv4_presign.Presigner(
+                method, [(b"host", host.encode("utf-8"))], query, payload_hash, self._access_id,
+                self._token, self._rules, stamp, expires_in,
+            )
+            self._presigned = (key, presigner)
+        return f"{origin}{path.decode('utf-8', 'replace')}?{presigner.url_query}{presigner.signature(path)}"
+
+    def presign_url(
+        self, *, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
+    ) -> str | None:
+        """``url`` presigned signing its host only, when it is plain (``url.py``);
+        ``None`` when the caller must parse it and call ``presign``."""
+        split = split_plain_url(url)
+        if split is None:
+            return None
+        scheme, netloc, target = split
+        return self._presign_on_host(
+            f"{scheme}://{netloc}", netloc, method, target, payload_hash, timestamp, expires_in
         )
 
     def presign_keys(

@@ -8,11 +8,10 @@ import hmac
 from collections.abc import Sequence
 from urllib.parse import quote, quote_from_bytes
 
-from httpx_auth._purepy.sigv4 import ALGORITHM, Header, Stamp
+from httpx_auth._purepy.sigv4 import ALGORITHM, Stamp
 from httpx_auth._purepy.sigv4_canon import (
     Pair,
     canonical_headers,
-    canonical_request,
     canonical_uri,
     join_pairs,
     query_pairs,
@@ -63,37 +62,65 @@ def _everything(name: bytes) -> bool:
     return name != b"authorization"
 
 
+class Presigner:
+    """What every URL presigned at one stamp for one method, set of signed headers and
+    query shares: the canonical request after its path, and the URL's query up to the
+    signature (``rust/sigv4_presign.rs``'s ``Presigner``)."""
+
+    __slots__ = ("head", "method_line", "rules", "tail", "url_query", "key")
+
+    def __init__(
+        self,
+        method: str,
+        headers: Sequence[Pair],
+        query: bytes,
+        payload_hash: str,
+        access_id: str,
+        security_token: str | None,
+        path_rules: tuple[bool, bool],
+        stamp: Stamp,
+        expires_in: int,
+    ) -> None:
+        check_expiry(expires_in)
+        block, signed = canonical_headers(headers, _everything)
+        query = _query_without_presign_parameters(query)
+        presign_pairs = _presign_pairs(access_id, security_token, stamp, expires_in, signed)
+        pairs = query_pairs(query) + presign_pairs if query else presign_pairs
+        pairs.sort()
+        self.tail = b"\n" + join_pairs(pairs) + b"\n" + block + b"\n" + signed + b"\n" + payload_hash.encode("utf-8")
+        self.url_query = (
+            query + (b"&" if query else b"") + join_pairs(presign_pairs) + b"&X-Amz-Signature="
+        ).decode("utf-8", "replace")
+        self.head = f"{ALGORITHM}\n{stamp.amz_date}\n{stamp.scope}\n"
+        self.method_line = method.encode("utf-8") + b"\n"
+        self.rules = path_rules
+        self.key = stamp.key
+
+    def signature(self, path: bytes) -> str:
+        canonical = self.method_line + canonical_uri(path, *self.rules) + self.tail
+        string_to_sign = self.head + hashlib.sha256(canonical).hexdigest()
+        return hmac.digest(self.key, string_to_sign.encode("utf-8"), "sha256").hex()
+
+
 def presign(
     method: str,
     target: bytes,
-    headers: Sequence[Header],
+    headers: Sequence[Pair],
     payload_hash: str,
     access_id: str,
     security_token: str | None,
     path_rules: tuple[bool, bool],
     stamp: Stamp,
     expires_in: int,
-) -> bytes:
+) -> str:
     """The presigned target: the path, the query as sent (minus any ``X-Amz-*``
     presign parameter, which are replaced), the ``X-Amz-*`` parameters and the
-    signature. Every header given is signed."""
-    check_expiry(expires_in)
+    signature. Every header given (name, value) is signed."""
     path, _, query = target.partition(b"?")
-    query = _query_without_presign_parameters(query)
-    pairs = [(h[1], h[2]) for h in headers]
-    _, signed = canonical_headers(pairs, _everything)
-    presign_pairs = _presign_pairs(access_id, security_token, stamp, expires_in, signed)
-    unsigned = path + b"?" + query
-    canonical, _ = canonical_request(
-        method, unsigned, pairs, _everything, payload_hash, *path_rules, presign_pairs
+    presigner = Presigner(
+        method, headers, query, payload_hash, access_id, security_token, path_rules, stamp, expires_in
     )
-    return (
-        unsigned
-        + (b"&" if query else b"")
-        + join_pairs(presign_pairs)
-        + b"&X-Amz-Signature="
-        + stamp.sign(canonical).encode("ascii")
-    )
+    return f"{path.decode('utf-8', 'replace')}?{presigner.url_query}{presigner.signature(path)}"
 
 
 def presign_keys(
@@ -113,30 +140,17 @@ def presign_keys(
     """One presigned URL per object key: ``origin`` + ``base_path`` + the key
     percent-encoded (``/`` kept) + ``base_query`` and the ``X-Amz-*`` parameters,
     each signing the ``host`` header only."""
-    check_expiry(expires_in)
-    base_query = _query_without_presign_parameters(base_query)
-    presign_pairs = _presign_pairs(access_id, security_token, stamp, expires_in, b"host")
-    pairs = query_pairs(base_query) + presign_pairs
-    pairs.sort()
-    block, signed = canonical_headers([(b"host", host.encode("utf-8"))], _everything)
-    tail = b"\n" + join_pairs(pairs) + b"\n" + block + b"\n" + signed + b"\n" + payload_hash.encode("utf-8")
-    url_query = (
-        base_query + (b"&" if base_query else b"") + join_pairs(presign_pairs) + b"&X-Amz-Signature="
-    ).decode("utf-8", "replace")
-    head = f"{ALGORITHM}\n{stamp.amz_date}\n{stamp.scope}\n"
+    presigner = Presigner(
+        method, [(b"host", host.encode("utf-8"))], base_query, payload_hash, access_id, security_token,
+        path_rules, stamp, expires_in,
+    )
     if not base_path.endswith(b"/"):
         base_path += b"/"
     prefix = origin + base_path.decode("utf-8", "replace")
-    method_line = method.encode("utf-8") + b"\n"
-    sha256 = hashlib.sha256
-    digest = hmac.digest
-    key = stamp.key
+    url_query = presigner.url_query
+    signature = presigner.signature
     urls = []
     for object_key in keys:
         encoded = quote(object_key, safe="/")
-        path = base_path + encoded.encode("ascii")
-        canonical = method_line + canonical_uri(path, *path_rules) + tail
-        string_to_sign = head + sha256(canonical).hexdigest()
-        signature = digest(key, string_to_sign.encode("utf-8"), "sha256").hex()
-        urls.append(f"{prefix}{encoded}?{url_query}{signature}")
+        urls.append(f"{prefix}{encoded}?{url_query}{signature(base_path + encoded.encode('ascii'))}")
     return urls
