@@ -39,18 +39,7 @@ _METHODS = frozenset(["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"
 
 def _header_list(headers: Any) -> list[tuple[bytes, bytes, bytes]]:
     """The request's headers as (name, lowercase name, value) byte triples."""
-    stored = getattr(headers, "_list", None)
-    if type(stored) is list:  # httpx and httpx2 keep exactly these triples
-        return stored
     return [(name, name.lower(), value) for name, value in headers.raw]
-
-
-def _set_header_list(request: Any, signed: list[tuple[bytes, bytes, bytes]]) -> None:
-    headers = request.headers
-    if type(getattr(headers, "_list", None)) is list:
-        headers._list = signed
-    else:
-        request.headers = type(headers)([(name, value) for name, _, value in signed])
 
 
 class AWS4Auth(OneStepAuth):
@@ -141,17 +130,25 @@ class AWS4Auth(OneStepAuth):
 
     def _signer(self) -> _core.Signer:
         """The signer for the current credentials, backend and ``include_headers``."""
-        credentials = self._current_credentials()
         bound = self._bound
-        if (
+        if (  # the hot path: the very credentials it was bound with, already checked
             bound is not None
+            and self.credentials is None
             and bound[0] is _core.backend
-            and bound[2] == credentials
+            and bound[2][0] is self.access_id
+            and bound[2][1] is self.secret_key
+            and bound[2][2] is self.security_token
             and bound[1] == self.include_headers
         ):
             return bound[3]
+        return self._bind(bound)
+
+    def _bind(self, bound: Any) -> _core.Signer:
+        credentials = self._current_credentials()
         if bound is not None and bound[0] is _core.backend and bound[1] == self.include_headers:
-            signer = bound[3].with_credentials(*credentials)
+            if bound[2] == credentials:
+                return bound[3]  # type: ignore[no-any-return]
+            signer: _core.Signer = bound[3].with_credentials(*credentials)
             include = bound[1]
         else:
             include = frozenset(self.include_headers)
@@ -179,14 +176,19 @@ class AWS4Auth(OneStepAuth):
         else:
             body = request.content
             payload_hash = _core.backend.sha256_hex(body) if body else EMPTY_SHA256
+        headers = request.headers
+        stored = getattr(headers, "_list", None)
         signed = signer.sign_headers(
             method=request.method,
             target=request.url.raw_path,
-            headers=_header_list(request.headers),
+            headers=stored if type(stored) is list else _header_list(headers),
             payload_hash=payload_hash,
             timestamp=int(time.time()),
         )
-        _set_header_list(request, signed)
+        if type(stored) is list:  # httpx and httpx2 keep exactly these triples
+            headers._list = signed
+        else:
+            request.headers = type(headers)([(name, value) for name, _, value in signed])
         return request
 
     def _apply(self, request: Any) -> Any:

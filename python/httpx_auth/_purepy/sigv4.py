@@ -96,15 +96,19 @@ def sign_headers(
     always signed, the request's own when ``selection`` selects them."""
     kept: list[Header] = []
     replaced: list[Header] = []
+    signed_pairs: list[tuple[bytes, bytes]] = []
     for header in headers:
-        (replaced if header[1].lower() in REPLACED else kept).append(header)
+        if header[1].lower() in REPLACED:
+            replaced.append(header)
+        else:
+            kept.append(header)
+            signed_pairs.append((header[1], header[2]))
     added = [(DATE, stamp.amz_date.encode("ascii"))]
     if content_sha256:
         added.append((CONTENT, payload_hash.encode("utf-8")))
     if security_token is not None:
         added.append((TOKEN, security_token.encode("utf-8")))
-    signed_pairs = [(h[1], h[2]) for h in kept]
-    signed_pairs += [(name, value) for name, value in added]
+    signed_pairs += added
     canonical, signed = canonical_request(
         method,
         target,
@@ -119,5 +123,6 @@ def sign_headers(
     )
     added.append((AUTHORIZATION, authorization.encode("utf-8")))
     for name, value in added:
-        kept.append((*_added_name(replaced, name.lower(), name), value))
+        lower = name.lower()
+        kept.append((*_added_name(replaced, lower, name), value) if replaced else (name, lower, value))
     return kept
