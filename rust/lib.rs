@@ -57,20 +57,25 @@ mod bindings {
         Bound<'py, PyBytes>,
     );
 
-    fn triples<'py>(headers: Vec<Bound<'py, PyTuple>>) -> PyResult<Vec<Triple<'py>>> {
-        headers
-            .into_iter()
-            .map(|item| {
-                if item.len() != 3 {
-                    return Err(PyTypeError::new_err(
-                        "headers must be (name, lowercase name, value) triples of bytes",
-                    ));
-                }
-                let name = item.get_item(1)?.cast_into::<PyBytes>()?;
-                let value = item.get_item(2)?.cast_into::<PyBytes>()?;
-                Ok((item, name, value))
-            })
-            .collect()
+    fn triple<'py>(item: Bound<'py, PyAny>) -> PyResult<Triple<'py>> {
+        let item = item.cast_into::<PyTuple>()?;
+        if item.len() != 3 {
+            return Err(PyTypeError::new_err(
+                "headers must be (name, lowercase name, value) triples of bytes",
+            ));
+        }
+        let name = item.get_item(1)?.cast_into::<PyBytes>()?;
+        let value = item.get_item(2)?.cast_into::<PyBytes>()?;
+        Ok((item, name, value))
+    }
+
+    /// The header triples of a list (as httpx keeps them) or any other sequence.
+    fn triples<'py>(headers: &Bound<'py, PyAny>) -> PyResult<Vec<Triple<'py>>> {
+        if let Ok(list) = headers.cast::<PyList>() {
+            return list.iter().map(triple).collect();
+        }
+        let items: Vec<Bound<'py, PyAny>> = headers.extract()?;
+        items.into_iter().map(triple).collect()
     }
 
     fn pairs<'a>(headers: &'a [Triple<'_>]) -> Vec<(&'a [u8], &'a [u8])> {
@@ -198,7 +203,7 @@ mod bindings {
             py: Python<'py>,
             method: &str,
             target: &[u8],
-            headers: Vec<Bound<'py, PyTuple>>,
+            headers: &Bound<'py, PyAny>,
             payload_hash: &str,
             timestamp: i64,
         ) -> PyResult<Bound<'py, PyList>> {
@@ -237,12 +242,12 @@ mod bindings {
             origin: &str,
             host: Option<&str>,
             target: &[u8],
-            headers: Vec<Bound<'py, PyTuple>>,
+            headers: &Bound<'py, PyAny>,
             payload_hash: &str,
             timestamp: i64,
             expires_in: i64,
         ) -> PyResult<String> {
-            if let (Some(host), true) = (host, headers.is_empty()) {
+            if let (Some(host), true) = (host, headers.len()? == 0) {
                 return self
                     .inner
                     .presign_on_host(
@@ -377,7 +382,7 @@ mod bindings {
             py: Python<'py>,
             method: &str,
             target: &[u8],
-            headers: Vec<Bound<'py, PyTuple>>,
+            headers: &Bound<'py, PyAny>,
             include: Vec<PyBackedStr>,
             payload_hash: &str,
             normalize_path: bool,
