@@ -29,6 +29,9 @@ class Stats:
     def us(self) -> str:
         return f"{self.median * 1e6:.2f} us ({self.low * 1e6:.2f}-{self.high * 1e6:.2f})"
 
+    def ms(self) -> str:
+        return f"{self.median * 1e3:.1f} ms ({self.low * 1e3:.1f}-{self.high * 1e3:.1f})"
+
     def x(self) -> str:
         return f"{self.median:.1f}x ({self.low:.1f}-{self.high:.1f})"
 

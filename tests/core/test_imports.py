@@ -28,7 +28,7 @@ def test_the_import_leaves_out_what_a_request_may_never_need() -> None:
         import sys, httpx
         before = set(sys.modules)
         import httpx_auth
-        print(sorted(m for m in ("httpx2", "anyio.to_thread", "importlib.metadata", "httpx_auth._purepy")
+        print(sorted(m for m in ("httpx2", "anyio", "importlib.metadata", "httpx_auth._purepy")
                      if m in sys.modules and m not in before))
     """)
     expected = [] if native is not None else ["httpx_auth._purepy"]
