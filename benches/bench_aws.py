@@ -198,9 +198,10 @@ def bench_payload_hash_64mib_against_hashlib(benchmark: Any, payload: bytes) -> 
     ours = min(hash_time(_native.sha256_hex, payload) for _ in range(2))
     peer = min(hash_time(hashlib_hex, payload) for _ in range(2))
     benchmark.pedantic(_native.sha256_hex, args=(payload,), rounds=5)
-    ratio = report(benchmark, "sha256 of 64 MiB (compiled core) vs hashlib.sha256", ours, peer, 0.9)
-    print(f"throughput: ours {64 / ours:.0f} MiB/s, hashlib {64 / peer:.0f} MiB/s")
-    assert ratio >= 1 / 1.1  # within 10% of hashlib's throughput
+    speed = peer / ours
+    benchmark.extra_info.update({"ours_s": ours, "hashlib_s": peer, "ratio": speed})
+    print(f"\nsha256 of 64 MiB: ours {64 / ours:.0f} MiB/s, hashlib {64 / peer:.0f} MiB/s ({speed:.2f}x; target >= 0.91x)")
+    assert speed >= 1 / 1.1  # within 10% of hashlib's throughput
 
 
 def two_threads(fn: Callable[[bytes], str], data: bytes) -> float:
