@@ -1,6 +1,7 @@
 //! The compiled core of httpx_auth. Every concern lives in its own module as
 //! plain Rust over `&str`/`&[u8]`; this file alone knows about Python.
 
+pub mod checksum;
 pub mod hashing;
 pub mod jwt;
 pub mod pkce;
@@ -8,6 +9,7 @@ pub mod signer;
 pub mod signing_key;
 pub mod sigv4;
 pub mod sigv4_canon;
+pub mod sigv4_chunked;
 pub mod sigv4_presign;
 pub mod url;
 
@@ -354,27 +356,35 @@ mod bindings {
     /// Batches at least this large are presigned with the GIL released.
     const RELEASE_GIL_FROM_KEYS: usize = 64;
 
+    /// `YYYYMMDDTHHMMSSZ` of `timestamp` (S3 POST policies, aws-chunked uploads).
+    #[pyfunction]
+    fn sigv4_amz_date(timestamp: i64) -> PyResult<String> {
+        crate::sigv4::amz_date(timestamp).map_err(sigv4_error)
+    }
+
+    /// The signing key of `date` (`YYYYMMDD`), region and service (cached).
+    #[pyfunction]
+    fn sigv4_signing_key<'py>(
+        py: Python<'py>,
+        secret_key: &str,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> Bound<'py, PyBytes> {
+        let key = crate::signing_key::signing_key(secret_key, date, region, service);
+        PyBytes::new(py, &key)
+    }
+
+    /// Hex HMAC-SHA256 of `string_to_sign` under `signing_key`.
+    #[pyfunction]
+    fn sigv4_signature(signing_key: &[u8], string_to_sign: &str) -> String {
+        crate::sigv4::signature(signing_key, string_to_sign)
+    }
+
     /// The steps of a signature one by one, for the conformance tests only
     /// (`httpx_auth._native.testing`): never used by the library itself.
     mod testing {
         use super::*;
-
-        #[pyfunction]
-        pub fn sigv4_amz_date(timestamp: i64) -> PyResult<String> {
-            crate::sigv4::amz_date(timestamp).map_err(sigv4_error)
-        }
-
-        #[pyfunction]
-        pub fn sigv4_signing_key<'py>(
-            py: Python<'py>,
-            secret_key: &str,
-            date: &str,
-            region: &str,
-            service: &str,
-        ) -> Bound<'py, PyBytes> {
-            let key = crate::signing_key::signing_key(secret_key, date, region, service);
-            PyBytes::new(py, &key)
-        }
 
         #[pyfunction]
         #[allow(clippy::too_many_arguments)]
@@ -417,11 +427,98 @@ mod bindings {
         ) -> String {
             crate::sigv4::string_to_sign(amz_date, scope, canonical_request)
         }
+    }
 
-        #[pyfunction]
-        pub fn sigv4_signature(signing_key: &[u8], string_to_sign: &str) -> String {
-            crate::sigv4::signature(signing_key, string_to_sign)
+    // --- S3 checksums and aws-chunked signatures (rust/checksum.rs, rust/sigv4_chunked.rs) ---
+
+    fn algorithm(name: &str) -> PyResult<crate::checksum::Algorithm> {
+        crate::checksum::Algorithm::parse(name)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown checksum algorithm {name:?}")))
+    }
+
+    /// The digest (big-endian bytes) of `data` under the checksum `algorithm`.
+    #[pyfunction]
+    fn checksum_digest<'py>(
+        py: Python<'py>,
+        algorithm: &str,
+        data: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let algorithm = self::algorithm(algorithm)?;
+        let run = || crate::checksum::digest(algorithm, data);
+        let digest = if data.len() >= RELEASE_GIL_FROM {
+            py.detach(run)
+        } else {
+            run()
+        };
+        Ok(PyBytes::new(py, &digest))
+    }
+
+    /// A checksum computed a piece at a time (`update`, then `digest`).
+    #[pyclass(module = "httpx_auth._native", name = "Checksum")]
+    struct Checksum {
+        inner: crate::checksum::Checksum,
+    }
+
+    #[pymethods]
+    impl Checksum {
+        #[new]
+        fn new(algorithm: &str) -> PyResult<Self> {
+            Ok(Checksum {
+                inner: crate::checksum::Checksum::new(self::algorithm(algorithm)?),
+            })
         }
+
+        fn update(&mut self, py: Python<'_>, data: &[u8]) {
+            let inner = &mut self.inner;
+            if data.len() >= RELEASE_GIL_FROM {
+                py.detach(|| inner.update(data));
+            } else {
+                inner.update(data);
+            }
+        }
+
+        fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+            PyBytes::new(py, &self.inner.digest())
+        }
+    }
+
+    /// The signature of one chunk of an aws-chunked upload.
+    #[pyfunction]
+    fn sigv4_chunk_signature(
+        py: Python<'_>,
+        signing_key: &[u8],
+        amz_date: &str,
+        scope: &str,
+        previous: &str,
+        data: &[u8],
+    ) -> String {
+        let signer = crate::sigv4_chunked::ChunkSigner {
+            signing_key,
+            amz_date,
+            scope,
+        };
+        if data.len() >= RELEASE_GIL_FROM {
+            py.detach(|| signer.chunk(previous, data))
+        } else {
+            signer.chunk(previous, data)
+        }
+    }
+
+    /// The signature of the trailing headers of an aws-chunked upload.
+    #[pyfunction]
+    fn sigv4_trailer_signature(
+        signing_key: &[u8],
+        amz_date: &str,
+        scope: &str,
+        previous: &str,
+        canonical_trailer: &[u8],
+    ) -> String {
+        let signer = crate::sigv4_chunked::ChunkSigner {
+            signing_key,
+            amz_date,
+            scope,
+        };
+        signer.trailer(previous, canonical_trailer)
     }
 
     #[pymodule]
@@ -431,15 +528,19 @@ mod bindings {
         m.add_function(wrap_pyfunction!(jwt_exp, m)?)?;
         m.add_function(wrap_pyfunction!(split_plain_url, m)?)?;
         m.add_class::<SigV4Signer>()?;
+        m.add_function(wrap_pyfunction!(sigv4_amz_date, m)?)?;
+        m.add_function(wrap_pyfunction!(sigv4_signing_key, m)?)?;
+        m.add_function(wrap_pyfunction!(sigv4_signature, m)?)?;
+        m.add_function(wrap_pyfunction!(checksum_digest, m)?)?;
+        m.add_class::<Checksum>()?;
+        m.add_function(wrap_pyfunction!(sigv4_chunk_signature, m)?)?;
+        m.add_function(wrap_pyfunction!(sigv4_trailer_signature, m)?)?;
         let test_only = PyModule::new(m.py(), "testing")?;
-        test_only.add_function(wrap_pyfunction!(testing::sigv4_amz_date, &test_only)?)?;
-        test_only.add_function(wrap_pyfunction!(testing::sigv4_signing_key, &test_only)?)?;
         test_only.add_function(wrap_pyfunction!(
             testing::sigv4_canonical_request,
             &test_only
         )?)?;
         test_only.add_function(wrap_pyfunction!(testing::sigv4_string_to_sign, &test_only)?)?;
-        test_only.add_function(wrap_pyfunction!(testing::sigv4_signature, &test_only)?)?;
         m.add_submodule(&test_only)?;
         Ok(())
     }

@@ -21,22 +21,30 @@ import httpx
 T = TypeVar("T", bound=type)
 
 _loaded: ModuleType | None = sys.modules.get("httpx2")
-AUTH_BASES: tuple[type, ...] = (httpx.Auth,) if _loaded is None else (httpx.Auth, _loaded.Auth)
-HTTP_ERROR_BASES: tuple[type, ...] = (
-    (httpx.HTTPError,) if _loaded is None else (httpx.HTTPError, _loaded.HTTPError)
-)
 
-# (class, name of the httpx2 class it must also derive from), bound once httpx2 loads.
-_waiting: list[tuple[type, str]] = []
+
+def bases_of(*names: str) -> tuple[type, ...]:
+    """httpx's classes of these names, then httpx2's when it is already imported."""
+    found = tuple(getattr(httpx, name) for name in names)
+    if _loaded is not None:
+        found += tuple(getattr(_loaded, name) for name in names)
+    return found
+
+
+AUTH_BASES: tuple[type, ...] = bases_of("Auth")
+HTTP_ERROR_BASES: tuple[type, ...] = bases_of("HTTPError")
+
+# (class, names of the httpx2 classes it must also derive from), bound once httpx2 loads.
+_waiting: list[tuple[type, tuple[str, ...]]] = []
 
 
 def _bind(httpx2: ModuleType) -> None:
-    for cls, name in _waiting:
-        base = getattr(httpx2, name)
-        if base not in cls.__mro__:
+    for cls, names in _waiting:
+        extra = tuple(b for b in (getattr(httpx2, name) for name in names) if b not in cls.__mro__)
+        if extra:
             bases = list(cls.__bases__)
-            at = next(i for i, b in enumerate(bases) if b.__module__.partition(".")[0] == "httpx") + 1
-            cls.__bases__ = (*bases[:at], base, *bases[at:])
+            at = max(i for i, b in enumerate(bases) if b.__module__.partition(".")[0] == "httpx") + 1
+            cls.__bases__ = (*bases[:at], *extra, *bases[at:])
     _waiting.clear()
     sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _Httpx2Finder)]
 
@@ -76,13 +84,13 @@ class _Httpx2Finder:
         return spec
 
 
-def also_httpx2(name: str) -> Any:
-    """Class decorator: the class derives from ``httpx2.<name>`` too, as soon as httpx2
-    is imported (at once if it already is)."""
+def also_httpx2(*names: str) -> Any:
+    """Class decorator for a class built on ``bases_of(*names)``: it derives from
+    httpx2's classes of these names too, as soon as httpx2 is imported."""
 
     def register(cls: T) -> T:
         if _loaded is None:
-            _waiting.append((cls, name))
+            _waiting.append((cls, names))
         return cls
 
     return register

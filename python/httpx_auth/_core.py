@@ -72,6 +72,18 @@ class SignerClass(Protocol):
     ) -> Signer: ...
 
 
+class Checksum(Protocol):
+    """An S3 checksum computed a piece at a time."""
+
+    def update(self, data: bytes) -> None: ...
+
+    def digest(self) -> bytes: ...
+
+
+class ChecksumClass(Protocol):
+    def __call__(self, algorithm: str) -> Checksum: ...
+
+
 class Backend(Protocol):
     """What the library calls on the core (``_native`` and ``_purepy`` alike)."""
 
@@ -85,6 +97,27 @@ class Backend(Protocol):
 
     @property
     def SigV4Signer(self) -> SignerClass: ...  # noqa: N802 (a class)
+
+    # The SigV4 building blocks of S3 POST policies and aws-chunked uploads.
+    def sigv4_amz_date(self, timestamp: int) -> str: ...
+
+    def sigv4_signing_key(self, secret_key: str, date: str, region: str, service: str) -> bytes: ...
+
+    def sigv4_signature(self, signing_key: bytes, string_to_sign: str) -> str: ...
+
+    def sigv4_chunk_signature(
+        self, signing_key: bytes, amz_date: str, scope: str, previous: str, data: bytes
+    ) -> str: ...
+
+    def sigv4_trailer_signature(
+        self, signing_key: bytes, amz_date: str, scope: str, previous: str, canonical_trailer: bytes
+    ) -> str: ...
+
+    # S3 checksums.
+    def checksum_digest(self, algorithm: str, data: bytes) -> bytes: ...
+
+    @property
+    def Checksum(self) -> ChecksumClass: ...  # noqa: N802 (a class)
 
 
 if TYPE_CHECKING:  # both modules must satisfy the contract

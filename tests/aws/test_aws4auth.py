@@ -226,8 +226,8 @@ def test_non_s3_services_sign_the_path_encoded_twice(backend: str, http: ModuleT
     assert canonical.split(b"\n")[1] == path
     scope = "20130524/us-east-2/lambda/aws4_request"
     string_to_sign = _core.backend.testing.sigv4_string_to_sign("20130524T000000Z", scope, canonical)
-    key = _core.backend.testing.sigv4_signing_key(SECRET, "20130524", "us-east-2", "lambda")
-    assert sent.signature() == _core.backend.testing.sigv4_signature(key, string_to_sign)
+    key = _core.backend.sigv4_signing_key(SECRET, "20130524", "us-east-2", "lambda")
+    assert sent.signature() == _core.backend.sigv4_signature(key, string_to_sign)
 
 
 # --- which headers are signed -------------------------------------------------------

@@ -157,13 +157,13 @@ def test_dates_keys_and_signatures_agree(timestamp: int, secret: str, date: str,
 
 def test_amz_date_edges_agree() -> None:
     for timestamp in (0, 951_782_400, 4_107_542_399, MAX_TIMESTAMP):
-        assert _native.testing.sigv4_amz_date(timestamp) == _purepy.testing.sigv4_amz_date(timestamp)
-    assert _native.testing.sigv4_amz_date(MAX_TIMESTAMP) == "99991231T235959Z"
+        assert _native.sigv4_amz_date(timestamp) == _purepy.sigv4_amz_date(timestamp)
+    assert _native.sigv4_amz_date(MAX_TIMESTAMP) == "99991231T235959Z"
     for timestamp in (-1, MAX_TIMESTAMP + 1):
         with pytest.raises(ValueError, match="timestamp"):
-            _native.testing.sigv4_amz_date(timestamp)
+            _native.sigv4_amz_date(timestamp)
         with pytest.raises(ValueError, match="timestamp"):
-            _purepy.testing.sigv4_amz_date(timestamp)
+            _purepy.sigv4_amz_date(timestamp)
 
 
 # --- the compiled canonicaliser never panics ----------------------------------------
@@ -202,10 +202,10 @@ def test_signing_never_panics(method: str, target: bytes, headers: Any, include:
              timestamp, expires_in, *rule)
     survives(call(_native, "sigv4_presign_keys"), method, text, text, target, target, [text, secret], text, text, secret,
              token, text, text, timestamp, expires_in, *rule)
-    survives(_native.testing.sigv4_amz_date, timestamp)
-    survives(_native.testing.sigv4_signing_key, secret, text, text, text)
+    survives(_native.sigv4_amz_date, timestamp)
+    survives(_native.sigv4_signing_key, secret, text, text, text)
     survives(_native.testing.sigv4_string_to_sign, text, text, target)
-    survives(_native.testing.sigv4_signature, target, text)
+    survives(_native.sigv4_signature, target, text)
 
 
 @pytest.mark.parametrize("bad", [None, 5, "text", [("a", "b")], [(b"a", b"b")], [(b"a", "b", b"c")], [object()]])

@@ -118,8 +118,8 @@ def reproduce(core: Any, method: str, target: bytes, headers: Any, payload_hash:
     canonical, _ = core.testing.sigv4_canonical_request(method, target, headers, EVERYTHING, payload_hash, *rules)
     region, service = scope.split("/")[1:3]
     string_to_sign = core.testing.sigv4_string_to_sign(amz_date, scope, canonical)
-    key = core.testing.sigv4_signing_key(secret, amz_date[:8], region, service)
-    return canonical.decode("utf-8"), string_to_sign, core.testing.sigv4_signature(key, string_to_sign)
+    key = core.sigv4_signing_key(secret, amz_date[:8], region, service)
+    return canonical.decode("utf-8"), string_to_sign, core.sigv4_signature(key, string_to_sign)
 
 
 # --- the 2015 suite: 31 cases --------------------------------------------------------

@@ -14,3 +14,8 @@ def signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
     key = hmac.digest(key, region.encode("utf-8"), "sha256")
     key = hmac.digest(key, service.encode("utf-8"), "sha256")
     return hmac.digest(key, b"aws4_request", "sha256")
+
+
+def sigv4_signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
+    """The signing key of ``date`` (``YYYYMMDD``), region and service (cached)."""
+    return signing_key(secret_key, date, region, service)

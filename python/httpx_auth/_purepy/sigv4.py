@@ -46,6 +46,16 @@ def signature(key: bytes, string_to_sign: str) -> str:
     return hmac.digest(key, string_to_sign.encode("utf-8"), "sha256").hex()
 
 
+def sigv4_amz_date(timestamp: int) -> str:
+    """``YYYYMMDDTHHMMSSZ`` of ``timestamp`` (S3 POST policies, aws-chunked uploads)."""
+    return amz_date(timestamp)
+
+
+def sigv4_signature(signing_key: bytes, string_to_sign: str) -> str:
+    """Hex HMAC-SHA256 of ``string_to_sign`` under ``signing_key``."""
+    return signature(signing_key, string_to_sign)
+
+
 class Stamp(NamedTuple):
     """What a signature made within one second shares: the date, scope and key."""
 

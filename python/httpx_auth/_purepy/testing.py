@@ -6,20 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from httpx_auth._purepy import sigv4
-from httpx_auth._purepy.signing_key import signing_key
 from httpx_auth._purepy.sigv4 import Header
 from httpx_auth._purepy.sigv4_canon import canonical_request, selects
-
-
-
-def sigv4_amz_date(timestamp: int) -> str:
-    """``YYYYMMDDTHHMMSSZ`` for ``timestamp`` seconds since the epoch (UTC)."""
-    return sigv4.amz_date(timestamp)
-
-
-def sigv4_signing_key(secret_key: str, date: str, region: str, service: str) -> bytes:
-    """The signing key for ``date`` (``YYYYMMDD``), region and service."""
-    return signing_key(secret_key, date, region, service)
 
 
 def sigv4_canonical_request(
@@ -42,8 +30,3 @@ def sigv4_canonical_request(
 def sigv4_string_to_sign(amz_date: str, scope: str, canonical_request: bytes) -> str:
     """``AWS4-HMAC-SHA256``, the date, the scope and the canonical request's hash."""
     return sigv4.string_to_sign(amz_date, scope, canonical_request)
-
-
-def sigv4_signature(signing_key: bytes, string_to_sign: str) -> str:
-    """Hex HMAC-SHA256 of the string to sign under the signing key."""
-    return sigv4.signature(signing_key, string_to_sign)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.cache import TokenMemoryCache
+from httpx_auth._oauth2.caches.memory import TokenMemoryCache
 from httpx_auth._oauth2.token import Token
 from httpx_auth._validation import InvalidParameterType
 
