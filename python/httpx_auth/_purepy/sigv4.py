@@ -57,28 +57,37 @@ def sigv4_signature(signing_key: bytes, string_to_sign: str) -> str:
 
 
 class Stamp(NamedTuple):
-    """What a signature made within one second shares: the date, scope and key."""
+    """What a signature made within one second shares: the date, scope and key (and
+    the head of the string to sign, encoded)."""
 
     timestamp: int
     amz_date: str
     scope: str
     key: bytes
+    head: bytes  # "AWS4-HMAC-SHA256\n<date>\n<scope>\n", encoded
+    date_bytes: bytes
 
     @classmethod
     def new(cls, secret_key: str, region: str, service: str, timestamp: int) -> Stamp:
         date = amz_date(timestamp)
         scope = f"{date[:8]}/{region}/{service}/aws4_request"
-        return cls(timestamp, date, scope, signing_key(secret_key, date[:8], region, service))
+        return cls.of(timestamp, date, scope, signing_key(secret_key, date[:8], region, service))
+
+    @classmethod
+    def of(cls, timestamp: int, date: str, scope: str, key: bytes) -> Stamp:
+        head = f"{ALGORITHM}\n{date}\n{scope}\n".encode("utf-8")
+        return cls(timestamp, date, scope, key, head, date.encode("ascii"))
 
     def at(self, secret_key: str, region: str, service: str, timestamp: int) -> Stamp:
         """The stamp of a later second: key and scope kept within the same day."""
         date = amz_date(timestamp)
         if date[:8] != self.amz_date[:8]:
             return Stamp.new(secret_key, region, service, timestamp)
-        return Stamp(timestamp, date, self.scope, self.key)
+        return Stamp.of(timestamp, date, self.scope, self.key)
 
     def sign(self, canonical_request: bytes) -> str:
-        return signature(self.key, string_to_sign(self.amz_date, self.scope, canonical_request))
+        string_to_sign = self.head + hashlib.sha256(canonical_request).hexdigest().encode("ascii")
+        return hmac.digest(self.key, string_to_sign, "sha256").hex()
 
 
 def _added_name(headers: Sequence[Header], lower: bytes, default: bytes) -> tuple[bytes, bytes]:
@@ -113,7 +122,7 @@ def sign_headers(
         else:
             kept.append(header)
             signed_pairs.append((header[1], header[2]))
-    added = [(DATE, stamp.amz_date.encode("ascii"))]
+    added = [(DATE, stamp.date_bytes)]
     if content_sha256:
         added.append((CONTENT, payload_hash.encode("utf-8")))
     if security_token is not None:

@@ -91,15 +91,15 @@ class Presigner:
         self.url_query = (
             query + (b"&" if query else b"") + join_pairs(presign_pairs) + b"&X-Amz-Signature="
         ).decode("utf-8", "replace")
-        self.head = f"{ALGORITHM}\n{stamp.amz_date}\n{stamp.scope}\n"
+        self.head = stamp.head
         self.method_line = method.encode("utf-8") + b"\n"
         self.rules = path_rules
         self.key = stamp.key
 
     def signature(self, path: bytes) -> str:
         canonical = self.method_line + canonical_uri(path, *self.rules) + self.tail
-        string_to_sign = self.head + hashlib.sha256(canonical).hexdigest()
-        return hmac.digest(self.key, string_to_sign.encode("utf-8"), "sha256").hex()
+        string_to_sign = self.head + hashlib.sha256(canonical).hexdigest().encode("ascii")
+        return hmac.digest(self.key, string_to_sign, "sha256").hex()
 
 
 def presign(
