@@ -84,6 +84,31 @@ class ChecksumClass(Protocol):
     def __call__(self, algorithm: str) -> Checksum: ...
 
 
+class DpopSigner(Protocol):
+    """Signs DPoP proofs (RFC 9449) with one P-256 key."""
+
+    def proof(
+        self,
+        htm: str,
+        htu: str,
+        iat: int,
+        *,
+        nonce: str | None = None,
+        access_token: str | None = None,
+        jti: str | None = None,
+    ) -> str: ...
+
+    @property
+    def public_jwk(self) -> str: ...
+
+    @property
+    def thumbprint(self) -> str: ...
+
+
+class DpopSignerClass(Protocol):
+    def __call__(self, private_scalar: bytes) -> DpopSigner: ...
+
+
 class Backend(Protocol):
     """What the library calls on the core (``_native`` and ``_purepy`` alike)."""
 
@@ -118,6 +143,10 @@ class Backend(Protocol):
 
     @property
     def Checksum(self) -> ChecksumClass: ...  # noqa: N802 (a class)
+
+    # DPoP proofs.
+    @property
+    def DpopSigner(self) -> DpopSignerClass: ...  # noqa: N802 (a class)
 
 
 if TYPE_CHECKING:  # both modules must satisfy the contract

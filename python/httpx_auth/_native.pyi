@@ -72,6 +72,26 @@ def sigv4_amz_date(timestamp: int) -> str: ...
 def sigv4_signing_key(secret_key: str, date: str, region: str, service: str) -> bytes: ...
 def sigv4_signature(signing_key: bytes, string_to_sign: str) -> str: ...
 
+@final
+class DpopSigner:
+    """Signs DPoP proofs (RFC 9449) with one P-256 key, from its 32-byte private scalar."""
+
+    def __new__(cls, private_scalar: bytes) -> Self: ...
+    def proof(
+        self,
+        htm: str,
+        htu: str,
+        iat: int,
+        *,
+        nonce: str | None = None,
+        access_token: str | None = None,
+        jti: str | None = None,
+    ) -> str: ...
+    @property
+    def public_jwk(self) -> str: ...
+    @property
+    def thumbprint(self) -> str: ...
+
 # S3 checksums (rust/checksum.rs): digests are the value's big-endian bytes.
 def checksum_digest(algorithm: str, data: bytes) -> bytes: ...
 @final

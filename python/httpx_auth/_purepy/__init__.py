@@ -1,5 +1,5 @@
 """The pure-Python twin of the compiled core (``_native``), laid out file for file
-like ``rust/``: ``hashing``, ``pkce``, ``jwt``, ``checksum``, ``signing_key``,
+like ``rust/``: ``hashing``, ``pkce``, ``jwt``, ``checksum``, ``dpop``, ``signing_key``,
 ``sigv4_canon``, ``sigv4``, ``sigv4_presign``, ``sigv4_chunked``, ``signer``, ``url``;
 the test-only steps in ``testing``.
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from httpx_auth._purepy import testing
 from httpx_auth._purepy.checksum import Checksum, checksum_digest
+from httpx_auth._purepy.dpop import DpopSigner
 from httpx_auth._purepy.hashing import sha256_hex
 from httpx_auth._purepy.jwt import jwt_exp
 from httpx_auth._purepy.pkce import pkce_s256_challenge
@@ -22,6 +23,7 @@ from httpx_auth._purepy.url import split_plain_url
 
 __all__ = [
     "Checksum",
+    "DpopSigner",
     "SigV4Signer",
     "checksum_digest",
     "jwt_exp",
