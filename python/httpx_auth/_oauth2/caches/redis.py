@@ -178,6 +178,9 @@ class RedisTokenCache(TokenMemoryCache):
 
     def store(self, key: str, token: Token) -> None:
         super().store(key, token)
+        if protocol.ttl_ms(token) < 0:  # stored expired: a rejected token kept for its refresh token
+            self._rejected[key] = token.access_token  # Redis still holds it as valid: never take it back
+            return
         self._rejected.pop(key, None)
         if key not in self._leading:  # a flight stores in Redis when it releases its lock
             self._write(partial(protocol.store_and_release, self._keys(key), token, ""))
