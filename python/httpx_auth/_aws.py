@@ -412,7 +412,8 @@ class AWS4Auth(AuthBase):
         seconds = expiry(expires_in)
         access_id, secret_key, token = self._current_credentials()
         return _aws_post.presign_post(
-            parsed, key, fields, conditions, seconds, (access_id, secret_key, token), self.region, self.service
+            parsed, key, fields, conditions, seconds, (access_id, secret_key, token), self.region, self.service,
+            self._clock.now(),
         )
 
 
