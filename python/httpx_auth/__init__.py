@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from httpx_auth import _core
 from httpx_auth._aws import AWS4Auth
@@ -43,6 +43,45 @@ from httpx_auth._oauth2 import (
 )
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
+if TYPE_CHECKING:
+    from httpx_auth._aws_credentials import (
+        AssumeRoleCredentials,
+        AWSCredentials,
+        AWSCredentialsError,
+        ContainerCredentials,
+        CredentialSource,
+        DefaultCredentials,
+        EnvironmentCredentials,
+        InstanceMetadataCredentials,
+        NoAWSCredentialsFound,
+        ProcessCredentials,
+        ProfileCredentials,
+        RefreshingCredentials,
+        SSOCredentials,
+        WebIdentityCredentials,
+    )
+
+# The AWS credential sources are imported when first used (they pull in subprocess,
+# configparser and XML parsing, which signing with given keys never needs).
+_AWS_CREDENTIALS = frozenset(
+    {
+        "AWSCredentials",
+        "AWSCredentialsError",
+        "AssumeRoleCredentials",
+        "ContainerCredentials",
+        "CredentialSource",
+        "DefaultCredentials",
+        "EnvironmentCredentials",
+        "InstanceMetadataCredentials",
+        "NoAWSCredentialsFound",
+        "ProcessCredentials",
+        "ProfileCredentials",
+        "RefreshingCredentials",
+        "SSOCredentials",
+        "WebIdentityCredentials",
+    }
+)
+
 try:
     __version__ = version("httpx_auth")
 except PackageNotFoundError:  # running from a source tree that was never installed
@@ -53,25 +92,38 @@ def __getattr__(name: str) -> Any:
     # BACKEND follows _core so that it stays right when the test suite swaps backends.
     if name == "BACKEND":
         return _core.BACKEND
+    if name in _AWS_CREDENTIALS:
+        from httpx_auth import _aws_credentials
+
+        return getattr(_aws_credentials, name)
     raise AttributeError(f"module 'httpx_auth' has no attribute {name!r}")
 
 
 __all__ = [
     "AWS4Auth",
+    "AWSCredentials",
+    "AWSCredentialsError",
+    "AssumeRoleCredentials",
     "BACKEND",
     "AuthenticationFailed",
     "AzureActiveDirectoryImplicit",
     "AzureActiveDirectoryImplicitIdToken",
     "Basic",
+    "ContainerCredentials",
+    "CredentialSource",
+    "DefaultCredentials",
     "DisplaySettings",
+    "EnvironmentCredentials",
     "GrantNotProvided",
     "HeaderApiKey",
     "HttpxAuthException",
+    "InstanceMetadataCredentials",
     "InvalidGrantRequest",
     "InvalidParameter",
     "InvalidToken",
     "InvalidTokenResponse",
     "JsonTokenFileCache",
+    "NoAWSCredentialsFound",
     "OAuth2",
     "OAuth2AuthorizationCode",
     "OAuth2AuthorizationCodePKCE",
@@ -84,13 +136,18 @@ __all__ = [
     "OktaImplicit",
     "OktaImplicitIdToken",
     "OktaResourceOwnerPasswordCredentials",
+    "ProcessCredentials",
+    "ProfileCredentials",
     "QueryApiKey",
     "RedirectPortUnavailable",
+    "RefreshingCredentials",
+    "SSOCredentials",
     "StateNotProvided",
     "SupportMultiAuth",
     "TimeoutOccurred",
     "TokenExpiryNotProvided",
     "TokenMemoryCache",
     "WakaTimeAuthorizationCode",
+    "WebIdentityCredentials",
     "__version__",
 ]

@@ -69,6 +69,30 @@ class AWS4Auth(OneStepAuth):
         ``access_id``, ``secret_key`` and ``security_token``.
     """
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> AWS4Auth:
+        # A source that may need I/O (those of httpx_auth._aws_credentials) gets a flow that
+        # fetches and refreshes off the event loop.
+        source = kwargs.get("credentials")
+        if cls is AWS4Auth and callable(getattr(source, "ensure_fresh", None)) and callable(
+            getattr(source, "refresh_needed", None)
+        ):
+            from httpx_auth._aws_credentials._auth import RefreshingAWS4Auth
+
+            cls = RefreshingAWS4Auth
+        auth: AWS4Auth = super().__new__(cls)
+        return auth
+
+    @classmethod
+    def from_environment(
+        cls, service: str, region: str | None = None, profile: str | None = None, **options: Any
+    ) -> AWS4Auth:
+        """An ``AWS4Auth`` whose credentials (and, when ``region`` is None, region) are
+        found the way the AWS CLI and SDKs find them, and refreshed before they expire
+        (see ``DefaultCredentials``). ``options`` are the other ``AWS4Auth`` options."""
+        from httpx_auth._aws_credentials._auth import from_environment
+
+        return from_environment(cls, service, region, profile, options)
+
     def __init__(
         self,
         access_id: str | None = None,
