@@ -17,10 +17,12 @@ class WebIdentityCredentials(RefreshingCredentials):
     """Temporary credentials for ``role_arn``, in exchange for the token in ``token_file``
     (read again at every refresh: it rotates).
 
-    :param role_arn: the role to assume (default: ``AWS_ROLE_ARN``).
-    :param token_file: the file holding the token (default: ``AWS_WEB_IDENTITY_TOKEN_FILE``).
-    :param session_name: the role session name (default: ``AWS_ROLE_SESSION_NAME``, else
-        one made from the time).
+    Given neither ``role_arn`` nor ``token_file``, all three settings come from the
+    environment: ``AWS_ROLE_ARN``, ``AWS_WEB_IDENTITY_TOKEN_FILE``, ``AWS_ROLE_SESSION_NAME``.
+
+    :param role_arn: the role to assume.
+    :param token_file: the file holding the token.
+    :param session_name: the role session name (default: one made from the time).
     :param region: the STS region (default: ``AWS_REGION`` / ``AWS_DEFAULT_REGION``; the
         global endpoint when none).
     """
@@ -35,9 +37,13 @@ class WebIdentityCredentials(RefreshingCredentials):
         region: str | None = None,
     ) -> None:
         super().__init__()
-        self.role_arn = role_arn or os.environ.get("AWS_ROLE_ARN") or None
-        self.token_file = token_file or os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE") or None
-        self.session_name = session_name or os.environ.get("AWS_ROLE_SESSION_NAME") or None
+        if role_arn is None and token_file is None:
+            role_arn = os.environ.get("AWS_ROLE_ARN")
+            token_file = os.environ.get("AWS_WEB_IDENTITY_TOKEN_FILE")
+            session_name = session_name or os.environ.get("AWS_ROLE_SESSION_NAME")
+        self.role_arn = role_arn or None
+        self.token_file = token_file or None
+        self.session_name = session_name or None
         self.region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
 
     def __repr__(self) -> str:
