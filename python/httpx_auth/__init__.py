@@ -38,6 +38,7 @@ from httpx_auth._oauth2 import (
     OktaImplicit,
     OktaImplicitIdToken,
     OktaResourceOwnerPasswordCredentials,
+    RedisTokenCache,
     TokenMemoryCache,
     WakaTimeAuthorizationCode,
 )
@@ -140,6 +141,7 @@ __all__ = [
     "ProfileCredentials",
     "QueryApiKey",
     "RedirectPortUnavailable",
+    "RedisTokenCache",
     "RefreshingCredentials",
     "SSOCredentials",
     "StateNotProvided",

@@ -7,14 +7,15 @@ and out of the request.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
 from typing import Any
 
+import anyio.to_thread
 import httpx
 
 from httpx_auth import _core
 from httpx_auth import _validation as check
+from httpx_auth._aws_clock import ClockOffset, needs_body, replayable
 from httpx_auth._aws_params import (
     EMPTY_SHA256,
     UNSIGNED_PAYLOAD,
@@ -26,7 +27,7 @@ from httpx_auth._aws_params import (
     provided_credentials,
     scope_part,
 )
-from httpx_auth._base import OneStepAuth
+from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import InvalidParameter
 
 __all__ = ["AWS4Auth"]
@@ -48,7 +49,7 @@ def _set_header_list(request: Any, signed: list[tuple[bytes, bytes, bytes]]) -> 
         request.headers = type(headers)([(name, value) for name, _, value in signed])
 
 
-class AWS4Auth(OneStepAuth):
+class AWS4Auth(AuthBase):
     """Sign requests with AWS Signature Version 4 (``Authorization`` header), or
     presign URLs.
 
@@ -67,20 +68,11 @@ class AWS4Auth(OneStepAuth):
         security_token)`` (or an object with ``access_key``, ``secret_key`` and
         ``token``, like botocore's credentials), called for every request; replaces
         ``access_id``, ``secret_key`` and ``security_token``.
+    :param correct_clock_skew: when AWS refuses a request because this host's clock is
+        off, take the server's time from its answer, sign the request again with it and
+        send it once more (bodies held in memory only); later signatures and presigned
+        URLs use the corrected time too.
     """
-
-    def __new__(cls, *args: Any, **kwargs: Any) -> AWS4Auth:
-        # A source that may need I/O (those of httpx_auth._aws_credentials) gets a flow that
-        # fetches and refreshes off the event loop.
-        source = kwargs.get("credentials")
-        if cls is AWS4Auth and callable(getattr(source, "ensure_fresh", None)) and callable(
-            getattr(source, "refresh_needed", None)
-        ):
-            from httpx_auth._aws_credentials._auth import RefreshingAWS4Auth
-
-            cls = RefreshingAWS4Auth
-        auth: AWS4Auth = super().__new__(cls)
-        return auth
 
     @classmethod
     def from_environment(
@@ -104,6 +96,7 @@ class AWS4Auth(OneStepAuth):
         *,
         unsigned_payload: bool = False,
         credentials: CredentialsProvider | None = None,
+        correct_clock_skew: bool = True,
     ) -> None:
         if credentials is not None:
             if not callable(credentials):
@@ -121,6 +114,11 @@ class AWS4Auth(OneStepAuth):
         self.secret_key = secret_key
         self.security_token = security_token
         self.credentials = credentials
+        # A source that may need I/O (those of httpx_auth._aws_credentials): async flows
+        # make it fresh in a worker thread before signing, never on the event loop.
+        self._source: Any = None
+        if callable(getattr(credentials, "ensure_fresh", None)) and callable(getattr(credentials, "refresh_needed", None)):
+            self._source = credentials
         self.region = scope_part("region", region, "us-east-1")
         self.service = scope_part("service", service, "s3")
         self.unsigned_payload = bool(unsigned_payload)
@@ -132,6 +130,8 @@ class AWS4Auth(OneStepAuth):
         s3 = is_s3(self.service)
         self._normalize_path = self._double_encode = not s3
         self._presign_payload = UNSIGNED_PAYLOAD if s3 else EMPTY_SHA256
+        self.correct_clock_skew = bool(correct_clock_skew)
+        self._clock = ClockOffset()
 
     def __repr__(self) -> str:
         parts = [f"region={self.region!r}", f"service={self.service!r}"]
@@ -143,6 +143,8 @@ class AWS4Auth(OneStepAuth):
                 parts.append("security_token=<hidden>")
         if self.unsigned_payload:
             parts.append("unsigned_payload=True")
+        if not self.correct_clock_skew:
+            parts.append("correct_clock_skew=False")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def _current_credentials(self) -> tuple[str, str, str | None]:
@@ -172,15 +174,66 @@ class AWS4Auth(OneStepAuth):
             token,
             self.region,
             self.service,
-            int(time.time()),
+            self._clock.now(),
             self._normalize_path,
             self._double_encode,
         )
         _set_header_list(request, signed)
         return request
 
-    def _apply(self, request: Any) -> Any:
-        return self.sign(request)
+    # The flows send the signed request and, when AWS refuses it for a skewed clock,
+    # sign it again with the server's time and send it once more (see _aws_clock).
+    # The drivers below read a refusal's body when only it tells the server's time; a
+    # subclass that wraps ``auth_flow`` (the reference's way to refresh credentials) is
+    # driven through its own ``auth_flow`` instead.
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if self._source is not None and self._source.refresh_needed():
+            yield Offload(self._source.ensure_fresh)
+        offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
+        response = yield self.sign(request)
+        if self._skewed(resendable, response, offset):
+            yield self.sign(request)
+
+    def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if type(self).auth_flow is not AWS4Auth.auth_flow:
+            return super().sync_auth_flow(request)
+        return self._sync_flow(request)
+
+    def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        if type(self).auth_flow is not AWS4Auth.auth_flow:
+            return super().async_auth_flow(request)
+        return self._async_flow(request)
+
+    def _sync_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if self.requires_request_body:
+            request.read()
+        offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
+        response = yield self.sign(request)
+        if self.correct_clock_skew and needs_body(response):
+            response.read()
+        if self._skewed(resendable, response, offset):
+            yield self.sign(request)
+
+    async def _async_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        if self.requires_request_body:
+            await request.aread()
+        if self._source is not None and self._source.refresh_needed():
+            await anyio.to_thread.run_sync(self._source.ensure_fresh, abandon_on_cancel=True)
+        offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
+        response = yield self.sign(request)
+        if self.correct_clock_skew and needs_body(response):
+            await response.aread()
+        if self._skewed(resendable, response, offset):
+            yield self.sign(request)
+
+    def _skewed(self, resendable: bool, response: Any, signed_with: float) -> bool:
+        """Whether the request was refused for a skewed clock and can be sent again (the
+        correction is learnt either way: a streamed body is not resent, later requests
+        are signed right)."""
+        if not self.correct_clock_skew:
+            return False
+        return self._clock.correct(response, signed_with) and resendable
 
     # --- presigned URLs ---------------------------------------------------------
 
@@ -227,7 +280,7 @@ class AWS4Auth(OneStepAuth):
             token,
             self.region,
             self.service,
-            int(time.time()),
+            self._clock.now(),
             seconds,
             self._normalize_path,
             self._double_encode,
@@ -273,7 +326,7 @@ class AWS4Auth(OneStepAuth):
             token,
             self.region,
             self.service,
-            int(time.time()),
+            self._clock.now(),
             seconds,
             self._normalize_path,
             self._double_encode,
