@@ -62,27 +62,6 @@ if TYPE_CHECKING:
         WebIdentityCredentials,
     )
 
-# The AWS credential sources are imported when first used (they pull in subprocess,
-# configparser and XML parsing, which signing with given keys never needs).
-_AWS_CREDENTIALS = frozenset(
-    {
-        "AWSCredentials",
-        "AWSCredentialsError",
-        "AssumeRoleCredentials",
-        "ContainerCredentials",
-        "CredentialSource",
-        "DefaultCredentials",
-        "EnvironmentCredentials",
-        "InstanceMetadataCredentials",
-        "NoAWSCredentialsFound",
-        "ProcessCredentials",
-        "ProfileCredentials",
-        "RefreshingCredentials",
-        "SSOCredentials",
-        "WebIdentityCredentials",
-    }
-)
-
 try:
     __version__ = version("httpx_auth")
 except PackageNotFoundError:  # running from a source tree that was never installed
@@ -93,8 +72,8 @@ def __getattr__(name: str) -> Any:
     # BACKEND follows _core so that it stays right when the test suite swaps backends.
     if name == "BACKEND":
         return _core.BACKEND
-    if name in _AWS_CREDENTIALS:
-        from httpx_auth import _aws_credentials
+    if name in __all__:  # public but not imported yet: the AWS credential sources, imported
+        from httpx_auth import _aws_credentials  # when first used (subprocess, configparser, XML)
 
         return getattr(_aws_credentials, name)
     raise AttributeError(f"module 'httpx_auth' has no attribute {name!r}")

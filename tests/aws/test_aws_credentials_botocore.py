@@ -211,9 +211,8 @@ def _ours(explicit: str | None) -> tuple[str, Any]:
     return "ok", (keys, region)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(profile_spec=profiles, env_spec=environments)
-def test_the_chain_finds_what_botocore_finds(sts_url: str, profile_spec: dict[str, Any], env_spec: dict[str, str]) -> None:
+def assert_same_as_botocore(sts_url: str, profile_spec: dict[str, Any], env_spec: dict[str, str]) -> None:
+    """Both find the same keys and region, or both fail."""
     explicit = env_spec.get("explicit")
     with _scenario(sts_url, profile_spec, env_spec):
         theirs = _botocore(explicit)
@@ -221,6 +220,12 @@ def test_the_chain_finds_what_botocore_finds(sts_url: str, profile_spec: dict[st
     assert ours[0] == theirs[0], (ours, theirs)
     if theirs[0] == "ok":
         assert ours[1] == theirs[1]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profile_spec=profiles, env_spec=environments)
+def test_the_chain_finds_what_botocore_finds(sts_url: str, profile_spec: dict[str, Any], env_spec: dict[str, str]) -> None:
+    assert_same_as_botocore(sts_url, profile_spec, env_spec)
 
 
 CHAINS = [
@@ -256,10 +261,4 @@ CHAINS = [
 
 @pytest.mark.parametrize(("profile_spec", "env_spec"), CHAINS)
 def test_chosen_scenarios_match_botocore(sts_url: str, profile_spec: dict[str, Any], env_spec: dict[str, str]) -> None:
-    explicit = env_spec.get("explicit")
-    with _scenario(sts_url, profile_spec, env_spec):
-        theirs = _botocore(explicit)
-        ours = _ours(explicit)
-    assert ours[0] == theirs[0], (ours, theirs)
-    if theirs[0] == "ok":
-        assert ours[1] == theirs[1]
+    assert_same_as_botocore(sts_url, profile_spec, env_spec)
