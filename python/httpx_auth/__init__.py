@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from httpx_auth import _core
 from httpx_auth._aws import AWS4Auth
+from httpx_auth._aws_checksum import checksum
 from httpx_auth._base import SupportMultiAuth
 from httpx_auth._errors import (
     AuthenticationFailed,
@@ -131,4 +132,5 @@ __all__ = [
     "WakaTimeAuthorizationCode",
     "WebIdentityCredentials",
     "__version__",
+    "checksum",
 ]
