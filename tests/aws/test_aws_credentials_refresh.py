@@ -225,6 +225,28 @@ def test_a_refresh_in_async_code_runs_in_a_worker_thread(clock: Any, backend: st
     assert threads[-1] == threading.get_ident()
 
 
+def test_a_subclass_wrapping_auth_flow_refreshes_off_the_loop_too(clock: Any, backend: str) -> None:
+    class Wrapped(AWS4Auth):
+        def auth_flow(self, request: Any) -> Any:  # the reference's way to add behaviour
+            request.headers["X-Wrapped"] = "1"
+            yield from super().auth_flow(request)
+
+    source = Counting()
+    threads: list[int] = []
+    original = source.fetch
+    source.fetch = lambda: (threads.append(threading.get_ident()), original())[1]  # type: ignore[method-assign]
+    auth = Wrapped(region="us-east-1", service="s3", credentials=source)
+
+    async def main() -> int:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(_headers)) as client:
+            reply = await client.get("https://b.s3.amazonaws.com/k", auth=auth)
+            assert "Credential=AKID1/" in reply.json()["authorization"]
+        return threading.get_ident()
+
+    loop_thread = asyncio.run(main())
+    assert len(threads) == 1 and threads[0] != loop_thread
+
+
 def test_a_refresh_error_reaches_the_caller(clock: Any, backend: str, http: ModuleType) -> None:
     source = Counting()
     source.fail = True

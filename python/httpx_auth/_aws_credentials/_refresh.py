@@ -169,6 +169,7 @@ class ResolvingCredentials(CredentialSource):
             with self._lock:
                 if self._source is None:
                     self._source = self.select()
+                    logger.debug("%s: using %s", self.source_name, self._source.source_name)
                 source = self._source
         source.ensure_fresh()
 

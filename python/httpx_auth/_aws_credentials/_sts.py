@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 import xml.etree.ElementTree as ElementTree
 
+from httpx_auth._aws import AWS4Auth
 from httpx_auth._aws_credentials import _http
 from httpx_auth._aws_credentials._errors import AWSCredentialsError
 from httpx_auth._aws_credentials._types import AWSCredentials, parse_timestamp
@@ -32,8 +33,6 @@ def default_session_name() -> str:
 
 def call(source: str, action: str, params: dict[str, str], region: str | None, signer: AWSCredentials | None) -> AWSCredentials:
     """Call ``action`` and return the credentials it answers with."""
-    from httpx_auth._aws import AWS4Auth  # _aws imports this package lazily, too
-
     url, signing_region = endpoint(region)
     auth = None
     if signer is not None:
