@@ -26,8 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from httpx_auth import AWSCredentialsError, DefaultCredentials, NoAWSCredentialsFound
-from httpx_auth._aws_credentials import _files
-from httpx_auth._aws_credentials._profile import profile_region
+from httpx_auth._aws_credentials._chain import configured_region
 
 from aws_fakes import FakeAWS, derived, serve
 
@@ -183,32 +182,37 @@ def _scenario(sts_url: str, profile_spec: dict[str, Any], env_spec: dict[str, st
             yield
 
 
-def _botocore(explicit: str | None) -> tuple[str, Any]:
+def _botocore(explicit: str | None) -> tuple[Any, Any]:
+    """(credentials outcome, region outcome), each ("ok", value) or ("error", kind)."""
+    try:
+        region: Any = ("ok", botocore.session.Session(profile=explicit).get_config_variable("region") or None)
+    except botocore.exceptions.BotoCoreError as error:
+        region = ("error", type(error).__name__)
     try:
         session = botocore.session.Session(profile=explicit)
-        region = session.get_config_variable("region")
-        if region is None:  # an endpoint URL needs a region: STS's global one is us-east-1
+        if region[0] == "error" or region[1] is None:  # an endpoint URL needs a region: STS's global one
             session.set_config_variable("region", "us-east-1")
         credentials = session.get_credentials()
         frozen = None if credentials is None else credentials.get_frozen_credentials()
     except (botocore.exceptions.BotoCoreError, ValueError) as error:  # junk JSON: a bare ValueError
-        return "error", type(error).__name__
+        return ("error", type(error).__name__), region
     keys = None if frozen is None else (frozen.access_key, frozen.secret_key, frozen.token or None)
-    return "ok", (keys, region or None)
+    return ("ok", keys), region
 
 
-def _ours(explicit: str | None) -> tuple[str, Any]:
+def _ours(explicit: str | None) -> tuple[Any, Any]:
     try:
-        try:
-            found = DefaultCredentials(explicit)()
-            keys: Any = (found.access_key, found.secret_key, found.token)
-        except NoAWSCredentialsFound:
-            keys = None
-        files = _files.load()
-        region = profile_region(files, _files.named_profile(files, explicit))
+        found = DefaultCredentials(explicit)()
+        keys: Any = ("ok", (found.access_key, found.secret_key, found.token))
+    except NoAWSCredentialsFound:
+        keys = ("ok", None)
     except AWSCredentialsError as error:
-        return "error", str(error)
-    return "ok", (keys, region)
+        keys = ("error", str(error))
+    try:
+        region: Any = ("ok", configured_region(explicit))
+    except AWSCredentialsError as error:
+        region = ("error", str(error))
+    return keys, region
 
 
 def assert_same_as_botocore(sts_url: str, profile_spec: dict[str, Any], env_spec: dict[str, str]) -> None:
@@ -217,9 +221,10 @@ def assert_same_as_botocore(sts_url: str, profile_spec: dict[str, Any], env_spec
     with _scenario(sts_url, profile_spec, env_spec):
         theirs = _botocore(explicit)
         ours = _ours(explicit)
-    assert ours[0] == theirs[0], (ours, theirs)
-    if theirs[0] == "ok":
-        assert ours[1] == theirs[1]
+    for what, mine, botocores in zip(("credentials", "region"), ours, theirs):
+        assert mine[0] == botocores[0], (what, mine, botocores)
+        if botocores[0] == "ok":
+            assert mine[1] == botocores[1], what
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from httpx_auth._aws_credentials import _files
 from httpx_auth._aws_credentials._container import ContainerCredentials, container_unavailable
 from httpx_auth._aws_credentials._environment import EnvironmentCredentials, environment_unavailable
@@ -41,6 +43,10 @@ class DefaultCredentials(ResolvingCredentials):
     def select(self) -> CredentialSource:
         tried: list[tuple[str, str]] = []
         explicit = self.profile is not None
+        # Read first, as botocore does: a malformed file or a profile named but missing is
+        # an error even when the environment holds keys.
+        files = _files.load()
+        name = _files.named_profile(files, self.profile)
         if explicit:
             tried.append((ENVIRONMENT, "skipped: a profile was named"))
         else:
@@ -48,8 +54,6 @@ class DefaultCredentials(ResolvingCredentials):
             if why is None:
                 return EnvironmentCredentials()
             tried.append((ENVIRONMENT, why))
-        files = _files.load()
-        name = _files.named_profile(files, self.profile)
         resolver = ProfileResolver(files, self.region or profile_region(files, name))
         found = resolver.role(name) or resolver.rest(name, env=not explicit)
         if found is not None:
@@ -77,16 +81,26 @@ class DefaultCredentials(ResolvingCredentials):
         raise NoAWSCredentialsFound(tried)
 
 
+def configured_region(profile: str | None = None) -> str | None:
+    """``AWS_REGION``, ``AWS_DEFAULT_REGION``, else the profile's ``region`` (reading the
+    files only then, as botocore does: a profile named but missing is an error there)."""
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    if region:
+        return region
+    files = _files.load()
+    return files.setting(_files.named_profile(files, profile), "region") or None
+
+
 def resolve_region(profile: str | None = None) -> str:
     """The region, found as the AWS CLI finds it: ``AWS_REGION``, ``AWS_DEFAULT_REGION``,
     the profile's ``region``, then EC2 instance metadata."""
     from httpx_auth._aws_credentials._imds import instance_region
 
-    files = _files.load()
-    name = _files.named_profile(files, profile)
-    region = profile_region(files, name)
+    region = configured_region(profile)
     if region:
         return region
+    files = _files.load()
+    name = _files.named_profile(files, profile)
     if not imds_disabled():
         region = instance_region(
             imds_endpoint(
