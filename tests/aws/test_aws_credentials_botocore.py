@@ -267,3 +267,41 @@ CHAINS = [
 @pytest.mark.parametrize(("profile_spec", "env_spec"), CHAINS)
 def test_chosen_scenarios_match_botocore(sts_url: str, profile_spec: dict[str, Any], env_spec: dict[str, str]) -> None:
     assert_same_as_botocore(sts_url, profile_spec, env_spec)
+
+
+SSO_CONFIGS = {
+    "sso-session": "[default]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Admin\n"
+    "[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n",
+    "legacy": "[default]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = eu-west-1\n"
+    "sso_account_id = 111122223333\nsso_role_name = Admin\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SSO_CONFIGS))
+def test_sso_matches_botocore(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    import hashlib
+    import json
+
+    import botocore.credentials
+    import botocore.tokens
+
+    cache = tmp_path / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True)
+    key = "corp" if kind == "sso-session" else "https://d-1.awsapps.com/start"
+    token = {
+        "accessToken": "sso-access-token", "expiresAt": "2999-01-01T00:00:00Z",
+        "startUrl": "https://d-1.awsapps.com/start", "region": "eu-west-1",
+    }  # fmt: skip
+    (cache / (hashlib.sha1(key.encode()).hexdigest() + ".json")).write_text(json.dumps(token))
+    (tmp_path / "config").write_text(SSO_CONFIGS[kind])
+    # botocore fixes its token cache directories at import, from the HOME of then.
+    monkeypatch.setattr(botocore.credentials.SSOProvider, "_SSO_TOKEN_CACHE_DIR", str(cache))
+    monkeypatch.setattr(botocore.tokens.SSOTokenProvider, "_SSO_TOKEN_CACHE_DIR", str(cache))
+    with serve(FakeAWS()) as url:
+        env = _environment(tmp_path, url, {})
+        env["AWS_ENDPOINT_URL_SSO"] = url
+        with mock.patch.dict(os.environ, env, clear=True):
+            theirs = _botocore(None)
+            ours = _ours(None)
+    assert theirs[0] == ("ok", derived("sso", "111122223333", "Admin"))
+    assert ours == theirs
