@@ -5,8 +5,8 @@ botocore's own resolver finds, or both fail.
 Both talk to the same fake STS (over real HTTP on 127.0.0.1, through
 ``AWS_ENDPOINT_URL_STS``), which derives the credentials it hands out from the role, the
 caller's access key, the session name and the external ID: a role chain that differs
-anywhere gives other keys. Instance metadata is disabled; SSO is covered elsewhere
-(botocore fixes its token cache directory at import)."""
+anywhere gives other keys. Instance metadata is disabled. SSO profiles are compared on
+their own, at the end (botocore's token cache directory has to be pointed at the test's)."""
 
 from __future__ import annotations
 
