@@ -372,3 +372,11 @@ def test_sso_profile_through_an_sso_session(aws_home: Path, fake_aws: FakeAWS) -
     (aws_home / ".aws" / "config").write_text("[profile dev]\nsso_account_id = 111122223333\nsso_role_name = Admin\n")
     with pytest.raises(AWSCredentialsError, match="the profile uses SSO but lacks sso_start_url, sso_region"):
         ProfileCredentials("dev")()
+
+
+def test_bad_source_credentials_are_reported_as_such(backend: str, fake_aws: FakeAWS) -> None:
+    from httpx_auth import InvalidParameter
+
+    with pytest.raises(InvalidParameter, match="security_token must not contain line breaks"):
+        AssumeRoleCredentials(ROLE, lambda: ("AKIDBASE", "base-secret", "token\r\nX-Evil: 1"))()
+    assert fake_aws.calls == []

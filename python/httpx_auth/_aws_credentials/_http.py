@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from httpx_auth._aws_credentials._errors import AWSCredentialsError
+from httpx_auth._errors import HttpxAuthException
 
 # Tests put an ``httpx.MockTransport`` here; None is the network.
 transport: httpx.BaseTransport | None = None
@@ -34,7 +35,7 @@ def request(
             return client.request(method, url, params=params, headers=headers, data=data, auth=auth)
     except httpx.TimeoutException:
         raise AWSCredentialsError(source, f"no answer from {where} within {timeout:g} s.") from None
-    except AWSCredentialsError:
+    except HttpxAuthException:  # ours (an httpx.HTTPError too): a signing error, say
         raise
     except (httpx.HTTPError, OSError) as error:
         raise AWSCredentialsError(source, f"cannot reach {where} ({type(error).__name__}).") from None
