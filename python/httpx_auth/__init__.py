@@ -14,6 +14,7 @@ from httpx_auth._errors import (
     GrantNotProvided,
     HttpxAuthException,
     InvalidGrantRequest,
+    InvalidDiscoveryDocument,
     InvalidParameter,
     InvalidToken,
     InvalidTokenResponse,
@@ -46,6 +47,7 @@ from httpx_auth._oauth2 import (
     TokenMemoryCache,
     WakaTimeAuthorizationCode,
 )
+from httpx_auth._oauth2 import AzureActiveDirectoryDeviceCode, DeviceAuthorization, OAuth2DeviceCode, OktaDeviceCode
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
 if TYPE_CHECKING:
@@ -84,6 +86,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AzureActiveDirectoryDeviceCode",
+    "DeviceAuthorization",
+    "OAuth2DeviceCode",
+    "OktaDeviceCode",
     "AWS4Auth",
     "AWSCredentials",
     "AWSCredentialsError",
@@ -104,6 +110,7 @@ __all__ = [
     "HttpxAuthException",
     "InstanceMetadataCredentials",
     "InvalidGrantRequest",
+    "InvalidDiscoveryDocument",
     "InvalidParameter",
     "InvalidToken",
     "InvalidTokenResponse",
