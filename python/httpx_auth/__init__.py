@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 from httpx_auth import _core
@@ -68,16 +67,23 @@ if TYPE_CHECKING:
         WebIdentityCredentials,
     )
 
-try:
-    __version__ = version("httpx_auth")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+__version__: str  # set on first access, by __getattr__
 
 
 def __getattr__(name: str) -> Any:
     # BACKEND follows _core so that it stays right when the test suite swaps backends.
     if name == "BACKEND":
         return _core.BACKEND
+    if name == "__version__":  # read on demand: importlib.metadata costs ~10 ms to import
+        from importlib.metadata import PackageNotFoundError, version
+
+        global __version__
+        try:
+            __version__ = version("httpx_auth")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            __version__ = "0+unknown"
+        return __version__
     if name in __all__:  # public but not imported yet: the AWS credential sources, imported
         from httpx_auth import _aws_credentials  # when first used (subprocess, configparser, XML)
 

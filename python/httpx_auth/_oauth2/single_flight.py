@@ -20,7 +20,6 @@ from collections.abc import Callable, Generator, Hashable
 from functools import partial
 from typing import Any
 
-import anyio
 
 from httpx_auth._base import Offload
 from httpx_auth._oauth2.token import Token
@@ -59,6 +58,8 @@ class Flight:
 
     async def wait_async(self, timeout: float = WAIT_SLICE) -> bool:
         """``wait`` for async flows: sleeps with the event loop, holds no thread."""
+        import anyio  # async flows only: not loaded by `import httpx_auth`
+
         deadline = time.monotonic() + timeout
         while not self._done.is_set():
             if time.monotonic() >= deadline:
