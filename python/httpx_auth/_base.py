@@ -9,7 +9,8 @@ them straight out instead of passing them through the auths that follow.
 A flow may also yield ``Offload(fn)`` for blocking work (waiting for a browser, or for
 another thread's token request): the sync driver calls ``fn()`` in place, the async
 driver runs it in a worker thread so the event loop never blocks. The result (or the
-exception) is sent back into the flow.
+exception) is sent back into the flow. A subclass may do better than a thread in async
+code by overriding ``arun`` (``_signal.Wait`` awaits an event instead).
 """
 
 from __future__ import annotations
@@ -42,10 +43,18 @@ class Offload:
     def __init__(self, fn: Callable[[], Any]) -> None:
         self.fn = fn
 
+    def run(self) -> Any:
+        """Do the work, blocking (sync driver)."""
+        return self.fn()
+
+    async def arun(self) -> Any:
+        """Do the work without blocking the event loop (async driver)."""
+        return await anyio.to_thread.run_sync(self.fn, abandon_on_cancel=True)
+
 
 def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
     try:
-        result = item.fn()
+        result = item.run()
     except Exception as error:
         return flow.throw(error)
     return flow.send(result)
@@ -53,7 +62,7 @@ def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
 
 async def _step_async(flow: Generator[Any, Any, None], item: Offload) -> Any:
     try:
-        result = await anyio.to_thread.run_sync(item.fn, abandon_on_cancel=True)
+        result = await item.arun()
     except Exception as error:
         return flow.throw(error)
     return flow.send(result)
@@ -115,7 +124,10 @@ class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
             while True:
                 while isinstance(outgoing, Offload):
                     outgoing = await _step_async(flow, outgoing)
-                response = yield outgoing
+                try:
+                    response = yield outgoing
+                except GeneratorExit:
+                    break  # see CLOSED_BY_CLIENT
                 if self.requires_response_body or is_internal(outgoing):
                     await response.aread()
                 outgoing = flow.send(response)
@@ -123,6 +135,13 @@ class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
             return
         finally:
             flow.close()
+
+
+# CLOSED_BY_CLIENT: httpx closes an auth flow whose request could not be sent (a
+# timeout, a connection error) while that error propagates. A flow closed outside any
+# exception handler sees that error as the ``__context__`` of its GeneratorExit (a
+# single flight's leader hands it to its waiters). Async generators only see it when
+# every async layer leaves its ``except GeneratorExit`` before closing what it drives.
 
 
 def _once(request: Any) -> Generator[Any, Any, None]:
@@ -190,9 +209,16 @@ class MultiAuth(AuthBase):
 
     async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         chain = _chain_async(self.authentications, request)
-        outgoing = await chain.__anext__()
-        while not isinstance(outgoing, _Done):
-            outgoing = await chain.asend((yield outgoing))
+        try:
+            outgoing = await chain.__anext__()
+            while not isinstance(outgoing, _Done):
+                try:
+                    sent = yield outgoing
+                except GeneratorExit:
+                    break  # see CLOSED_BY_CLIENT
+                outgoing = await chain.asend(sent)
+        finally:
+            await chain.aclose()  # at once: the flows of the auths clean up (release a flight)
 
 
 # A chain hands each request the first auth yields to the rest of the chain, and the
@@ -240,18 +266,31 @@ async def _chain_async(auths: tuple[Any, ...], request: Any) -> AsyncGenerator[A
         yield _Done(response)
         return
     flow = auths[0].async_auth_flow(request)
-    outgoing = await flow.__anext__()
-    while True:
-        if is_internal(outgoing):
-            response = yield outgoing
-        else:
-            rest = _chain_async(auths[1:], outgoing)
-            item = await rest.__anext__()
-            while not isinstance(item, _Done):
-                item = await rest.asend((yield item))
-            response = item.response
-        try:
-            outgoing = await flow.asend(response)
-        except StopAsyncIteration:
-            yield _Done(response)
-            return
+    try:
+        outgoing = await flow.__anext__()
+        while True:
+            if is_internal(outgoing):
+                try:
+                    response = yield outgoing
+                except GeneratorExit:
+                    return  # closes the flow below, outside the handler (see CLOSED_BY_CLIENT)
+            else:
+                rest = _chain_async(auths[1:], outgoing)
+                try:
+                    item = await rest.__anext__()
+                    while not isinstance(item, _Done):
+                        try:
+                            sent = yield item
+                        except GeneratorExit:
+                            return
+                        item = await rest.asend(sent)
+                finally:
+                    await rest.aclose()
+                response = item.response
+            try:
+                outgoing = await flow.asend(response)
+            except StopAsyncIteration:
+                yield _Done(response)
+                return
+    finally:
+        await flow.aclose()

@@ -1,0 +1,240 @@
+"""Waiting for another request's token: a hung token endpoint costs one timeout, not
+one per waiter; async waiters await without holding a thread; closing a flow (single
+or combined) during a token fetch releases its flight at once."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from types import ModuleType
+from typing import Any
+
+import anyio
+import pytest
+import trio
+
+from httpx_auth import HeaderApiKey, OAuth2ClientCredentials
+from httpx_auth._oauth2 import single_flight
+from httpx_auth._signal import Signal
+from oauth2_fakes import API_URL, TOKEN_URL, fresh_token_cache  # noqa: F401
+
+CALLERS = 8
+HANG = 0.5  # how long the fake endpoint "hangs" before the client's timeout fires
+
+
+@pytest.fixture(autouse=True)
+def no_flight_left() -> Any:
+    yield
+    assert single_flight.in_flight() == 0
+
+
+class HungEndpoint:
+    """A token endpoint that never answers: each token request ends in ReadTimeout."""
+
+    def __init__(self, http: ModuleType) -> None:
+        self.http = http
+        self.attempts = 0
+
+    def handler(self, request: Any) -> Any:
+        if str(request.url) != TOKEN_URL:
+            return self.http.Response(200)
+        self.attempts += 1
+        time.sleep(HANG)
+        raise self.http.ReadTimeout("timed out", request=request)
+
+    async def async_handler(self, request: Any) -> Any:
+        if str(request.url) != TOKEN_URL:
+            return self.http.Response(200)
+        self.attempts += 1
+        await anyio.sleep(HANG)
+        raise self.http.ReadTimeout("timed out", request=request)
+
+
+def test_threads_share_the_leaders_timeout(http: ModuleType) -> None:
+    endpoint = HungEndpoint(http)
+    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret", timeout=HANG)
+    errors: list[BaseException] = []
+    with http.Client(transport=http.MockTransport(endpoint.handler)) as client:
+
+        def call() -> None:
+            try:
+                client.get(API_URL, auth=auth)
+            except Exception as error:
+                errors.append(error)
+
+        started = time.monotonic()
+        threads = [threading.Thread(target=call) for _ in range(CALLERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        elapsed = time.monotonic() - started
+    assert len(errors) == CALLERS and all(isinstance(e, http.ReadTimeout) for e in errors)
+    assert endpoint.attempts == 1  # not one hung request per waiter
+    assert elapsed < CALLERS * HANG / 2
+
+
+@pytest.mark.parametrize("library", ["asyncio", "trio"])
+def test_tasks_share_the_leaders_timeout(http: ModuleType, library: str) -> None:
+    endpoint = HungEndpoint(http)
+    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret", timeout=HANG)
+    errors: list[BaseException] = []
+
+    async def main() -> None:
+        async with http.AsyncClient(transport=http.MockTransport(endpoint.async_handler)) as client:
+
+            async def call() -> None:
+                try:
+                    await client.get(API_URL, auth=auth)
+                except Exception as error:
+                    errors.append(error)
+
+            async with anyio.create_task_group() as group:
+                for _ in range(CALLERS):
+                    group.start_soon(call)
+
+    anyio.run(main, backend=library)
+    assert len(errors) == CALLERS and all(isinstance(e, http.ReadTimeout) for e in errors)
+    assert endpoint.attempts == 1
+
+
+@pytest.mark.parametrize("library", ["asyncio", "trio"])
+def test_a_thousand_waiting_tasks_hold_no_thread(http: ModuleType, library: str) -> None:
+    tasks = 1000
+    gate: list[anyio.Event] = []
+    attempts = 0
+
+    async def handler(request: Any) -> Any:
+        nonlocal attempts
+        if str(request.url) == TOKEN_URL:
+            attempts += 1
+            await gate[0].wait()
+            return http.Response(200, json={"access_token": "shared", "expires_in": 3600})
+        return http.Response(200, json={"authorization": request.headers["authorization"]})
+
+    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret")
+    seen: dict[str, Any] = {}
+
+    async def main() -> None:
+        gate.append(anyio.Event())
+        threads_before = threading.active_count()
+        stalls: list[float] = []
+        results: list[str] = []
+
+        async def ticker() -> None:
+            while not gate[0].is_set():
+                before = time.perf_counter()
+                await anyio.sleep(0.001)
+                stalls.append(time.perf_counter() - before - 0.001)
+
+        async with http.AsyncClient(transport=http.MockTransport(handler)) as client:
+
+            async def call() -> None:
+                results.append((await client.get(API_URL, auth=auth)).json()["authorization"])
+
+            async with anyio.create_task_group() as group:
+                for _ in range(tasks):
+                    group.start_soon(call)
+                while attempts == 0:
+                    await anyio.sleep(0.01)
+                await anyio.sleep(0.1)  # every task is now waiting for the leader
+                group.start_soon(ticker)
+                await anyio.sleep(0.3)
+                seen["threads"] = threading.active_count() - threads_before
+                seen["max_stall"] = max(stalls)
+                gate[0].set()
+        seen["results"] = results
+
+    anyio.run(main, backend=library)
+    assert seen["threads"] == 0
+    assert seen["results"] == ["Bearer shared"] * tasks
+    assert attempts == 1
+    # Nothing runs while they wait: the loop stays free (generous bound: shared machine).
+    assert seen["max_stall"] < 0.05
+
+
+@pytest.mark.parametrize("library", ["asyncio", "trio"])
+def test_a_sync_thread_wakes_waiting_tasks(library: str) -> None:
+    signal = Signal()
+    woken: list[bool] = []
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            for _ in range(10):
+                group.start_soon(lambda: _append(woken, signal.wait_async(10)))
+            await anyio.sleep(0.05)
+            threading.Thread(target=signal.set).start()
+
+    anyio.run(main, backend=library)
+    assert woken == [True] * 10
+
+
+async def _append(results: list[bool], waiting: Any) -> None:
+    results.append(await waiting)
+
+
+def test_a_task_wakes_a_waiting_thread() -> None:
+    signal = Signal()
+    woken: list[bool] = []
+    thread = threading.Thread(target=lambda: woken.append(signal.wait(10)))
+    thread.start()
+
+    async def main() -> None:
+        await asyncio.sleep(0.05)
+        signal.set()
+
+    asyncio.run(main())
+    thread.join(10)
+    assert woken == [True]
+
+
+def test_a_wait_times_out_in_both_worlds() -> None:
+    signal = Signal()
+    assert signal.wait(0.01) is False
+    assert trio.run(signal.wait_async, 0.01) is False
+    assert asyncio.run(signal.wait_async(0.01)) is False
+    assert signal._wakers == {}  # a timed-out task leaves nothing behind
+    signal.set()
+    assert signal.wait(0) and asyncio.run(signal.wait_async(0))
+
+
+def test_setting_for_a_closed_loop_is_harmless() -> None:
+    signal = Signal()
+
+    async def wait_then_leave() -> None:
+        with anyio.move_on_after(0.01):
+            await signal.wait_async(None)
+
+    asyncio.run(wait_then_leave())
+    signal.set()  # no waker left, no loop to call: no error
+    assert signal.is_set()
+
+
+async def test_closing_a_combined_flow_during_a_token_fetch_releases_the_flight(http: ModuleType) -> None:
+    started = asyncio.Event()
+
+    async def handler(request: Any) -> Any:
+        if str(request.url) == TOKEN_URL:
+            started.set()
+            await asyncio.sleep(30)
+        return http.Response(200, json={"access_token": "t"})
+
+    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret") + HeaderApiKey("key")
+    async with http.AsyncClient(transport=http.MockTransport(handler)) as client:
+        task = asyncio.create_task(client.get(API_URL, auth=auth))
+        await asyncio.wait_for(started.wait(), 10)
+        assert single_flight.in_flight() == 1
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert single_flight.in_flight() == 0  # at once, not when the generator is collected
+
+
+async def test_a_combined_flow_passes_the_leaders_timeout_to_waiters(http: ModuleType) -> None:
+    endpoint = HungEndpoint(http)
+    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret", timeout=HANG) + HeaderApiKey("key")
+    async with http.AsyncClient(transport=http.MockTransport(endpoint.async_handler)) as client:
+        results = await asyncio.gather(*(client.get(API_URL, auth=auth) for _ in range(CALLERS)), return_exceptions=True)
+    assert all(isinstance(r, http.ReadTimeout) for r in results)
+    assert endpoint.attempts == 1
