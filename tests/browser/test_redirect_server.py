@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from httpx_auth import GrantNotProvided, HttpxAuthException, InvalidGrantRequest, StateNotProvided, TimeoutOccurred
+from httpx_auth import GrantNotProvided, HttpxAuthException, InvalidGrantRequest, TimeoutOccurred
 from httpx_auth._errors import RedirectPortUnavailable
 from httpx_auth._oauth2.browser import opener as browser
 from httpx_auth._oauth2.browser import redirect_server
@@ -120,8 +120,6 @@ def test_other_paths_are_ignored_until_the_reply_arrives(scripted: Any) -> None:
 @pytest.mark.parametrize(
     ("query", "error_type", "words"),
     [
-        ("code=c&state=wrong", StateNotProvided, "does not match"),
-        ("code=c", StateNotProvided, "state not provided"),
         (f"error=access_denied&error_description=Nope&state={STATE}", InvalidGrantRequest, "access_denied: Nope"),
         (f"state={STATE}&other=1", GrantNotProvided, "code not provided"),
     ],
@@ -264,3 +262,66 @@ def test_the_redirect_uri_domain_is_an_accepted_host(scripted: Any, monkeypatch:
         lambda client, uri: client.get(f"{uri}?code=c&state={STATE}", headers={"Host": f"my.host.example:{port}"})
     )
     assert redirect_server.wait_for_reply(custom)["code"] == "c"
+
+
+def test_requests_without_the_state_are_refused_and_the_wait_goes_on(scripted: Any) -> None:
+    def script(client: httpx.Client, uri: str) -> None:
+        for answer in (
+            client.get(f"{uri}?code=forged&state=wrong"),
+            client.get(f"{uri}?code=forged"),
+            client.post(uri),  # an empty POST
+            client.post(uri, content=b'{"x": "<b>injected</b>"}', headers={"Origin": "https://evil.example"}),
+        ):
+            assert answer.status_code == 400
+            assert "injected" not in answer.text and "forged" not in answer.text
+        assert client.get(f"{uri}?code=real&state={STATE}").status_code == 200
+
+    fake = scripted(script)
+    assert redirect_server.wait_for_reply(request_for(free_port()))["code"] == "real"
+    assert fake.finished.wait(5)
+
+
+def test_only_requests_without_the_state_end_in_the_timeout(scripted: Any) -> None:
+    scripted(lambda client, uri: client.get(f"{uri}?code=forged&state=wrong"))
+    with pytest.raises(TimeoutOccurred):
+        redirect_server.wait_for_reply(request_for(free_port(), timeout=0.5))
+
+
+def test_the_listen_backlog_takes_a_burst_of_connections() -> None:
+    assert redirect_server._Server.request_queue_size >= 128
+
+
+def test_a_client_that_disconnects_is_logged_at_debug_not_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def hang_up(url: str) -> bool:
+        redirect_uri = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        port = urlsplit(redirect_uri).port or 80
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", port)) as raw:
+                # Reset instead of a clean close: the server's write then fails.
+                raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                raw.sendall(b"GET /cb HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", port)) as raw:
+            raw.sendall(f"GET /cb?code=ok&state={STATE} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            raw.recv(65536)
+        return True
+
+    monkeypatch.setattr(browser, "open_url", hang_up)
+    with caplog.at_level(logging.DEBUG, logger="httpx_auth"):
+        assert redirect_server.wait_for_reply(request_for(free_port()))["code"] == "ok"
+    assert "Traceback" not in capsys.readouterr().err
+    assert any("disconnected" in record.getMessage() for record in caplog.records if record.levelno == logging.DEBUG)
+
+
+def test_a_failing_handler_logs_no_request_content(caplog: pytest.LogCaptureFixture) -> None:
+    server = redirect_server._Server(0, ReplyCatcher(request_for(free_port())))
+    try:
+        try:
+            raise ValueError("quoted: code=secret-code")
+        except ValueError:
+            with caplog.at_level(logging.DEBUG, logger="httpx_auth"):
+                server.handle_error(None, ("127.0.0.1", 1))
+    finally:
+        server.server_close()
+    assert "ValueError" in caplog.text and "secret-code" not in caplog.text
