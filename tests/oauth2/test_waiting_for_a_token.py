@@ -238,3 +238,76 @@ async def test_a_combined_flow_passes_the_leaders_timeout_to_waiters(http: Modul
         results = await asyncio.gather(*(client.get(API_URL, auth=auth) for _ in range(CALLERS)), return_exceptions=True)
     assert all(isinstance(r, http.ReadTimeout) for r in results)
     assert endpoint.attempts == 1
+
+
+def test_a_sync_leader_wakes_waiting_tasks_and_an_async_leader_wakes_threads(http: ModuleType) -> None:
+    """One flight across worlds: the leader in a thread, waiters in a loop, then the reverse."""
+    release = threading.Event()
+    attempts = 0
+
+    def token_answer(request: Any) -> Any:
+        nonlocal attempts
+        attempts += 1
+        return http.Response(200, json={"access_token": f"token-{attempts}", "expires_in": 3600})
+
+    def handler(request: Any) -> Any:
+        if str(request.url) == TOKEN_URL:
+            release.wait(10)
+            return token_answer(request)
+        return http.Response(200, json={"authorization": request.headers["authorization"]})
+
+    async def async_handler(request: Any) -> Any:
+        if str(request.url) == TOKEN_URL:
+            while not release.is_set():
+                await anyio.sleep(0.01)
+            return token_answer(request)
+        return handler(request)
+
+    def sync_get(auth: Any) -> str:
+        with http.Client(transport=http.MockTransport(handler)) as client:
+            return str(client.get(API_URL, auth=auth).json()["authorization"])
+
+    async def async_gets(auth: Any, count: int) -> list[str]:
+        async with http.AsyncClient(transport=http.MockTransport(async_handler)) as client:
+            responses = await asyncio.gather(*(client.get(API_URL, auth=auth) for _ in range(count)))
+        return [r.json()["authorization"] for r in responses]
+
+    # A thread leads; tasks wait.
+    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret")
+    results: list[str] = []
+    leader = threading.Thread(target=lambda: results.append(sync_get(auth)))
+    leader.start()
+    while single_flight.in_flight() == 0:
+        time.sleep(0.01)
+
+    async def tasks_then_release() -> list[str]:
+        waiting = asyncio.ensure_future(async_gets(auth, 20))
+        await asyncio.sleep(0.1)
+        release.set()
+        return await waiting
+
+    assert asyncio.run(tasks_then_release()) == ["Bearer token-1"] * 20
+    leader.join(10)
+    assert results == ["Bearer token-1"] and attempts == 1
+
+    # A task leads; threads wait.
+    release.clear()
+    other = OAuth2ClientCredentials(TOKEN_URL, "other-id", "secret")
+    waiting: list[str] = []
+
+    async def lead_then_release() -> list[str]:
+        leading = asyncio.ensure_future(async_gets(other, 1))
+        while single_flight.in_flight() == 0:
+            await asyncio.sleep(0.01)
+        threads = [threading.Thread(target=lambda: waiting.append(sync_get(other))) for _ in range(5)]
+        for thread in threads:
+            thread.start()
+        await asyncio.sleep(0.1)
+        release.set()
+        result = await leading
+        for thread in threads:
+            thread.join(10)
+        return result
+
+    assert asyncio.run(lead_then_release()) == ["Bearer token-2"]
+    assert waiting == ["Bearer token-2"] * 5 and attempts == 2
