@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from httpx_auth import _core
+from httpx_auth import _aws_checksum, _aws_post, _aws_streaming, _core
 from httpx_auth import _validation as check
 from httpx_auth._aws_clock import ClockOffset, needs_body, replayable
 from httpx_auth._aws_params import (
@@ -67,6 +67,11 @@ class AWS4Auth(AuthBase):
         security_token)`` (or an object with ``access_key``, ``secret_key`` and
         ``token``, like botocore's credentials), called for every request; replaces
         ``access_id``, ``secret_key`` and ``security_token``.
+    :param checksum: ``"crc32"``, ``"crc32c"``, ``"crc64nvme"``, ``"sha1"`` or
+        ``"sha256"``: send the body's ``x-amz-checksum-<checksum>`` (a trailer when streaming).
+    :param streaming: send bodies of known length ``aws-chunked``, each chunk signed as
+        it goes out (memory stays O(chunk_size)); see docs/s3-integrity.md.
+    :param chunk_size: bytes per chunk when streaming (at least 8 KiB).
     :param correct_clock_skew: when AWS refuses a request because this host's clock is
         off, take the server's time from its answer, sign the request again with it and
         send it once more (bodies held in memory only); later signatures and presigned
@@ -84,6 +89,9 @@ class AWS4Auth(AuthBase):
         *,
         unsigned_payload: bool = False,
         credentials: CredentialsProvider | None = None,
+        checksum: str | None = None,
+        streaming: bool = False,
+        chunk_size: int = 65536,
         correct_clock_skew: bool = True,
     ) -> None:
         if credentials is not None:
@@ -105,8 +113,13 @@ class AWS4Auth(AuthBase):
         self.region = scope_part("region", region, "us-east-1")
         self.service = scope_part("service", service, "s3")
         self.unsigned_payload = bool(unsigned_payload)
-        # A signed payload is the body's hash: the body must be read first.
-        self.requires_request_body = not self.unsigned_payload
+        self.checksum = None if checksum is None else _aws_checksum.algorithm_name(checksum)
+        self.streaming = bool(streaming)
+        self.chunk_size = _aws_streaming.chunk_size_of(chunk_size)
+        if self.streaming and self.unsigned_payload and self.checksum is None:
+            raise InvalidParameter("streaming=True with unsigned_payload=True needs a checksum= to send as trailer.")
+        # A signed payload (or a checksum header) needs the whole body first; a streamed one never does.
+        self.requires_request_body = not self.streaming and (not self.unsigned_payload or self.checksum is not None)
         self.include_headers, self._include = header_patterns(include_headers)
         # S3 signs paths as sent (never normalised, encoded once) and presigns without a
         # body hash; every other service normalises, encodes twice and signs an empty body.
@@ -126,6 +139,10 @@ class AWS4Auth(AuthBase):
                 parts.append("security_token=<hidden>")
         if self.unsigned_payload:
             parts.append("unsigned_payload=True")
+        if self.checksum is not None:
+            parts.append(f"checksum={self.checksum!r}")
+        if self.streaming:
+            parts.append(f"streaming=True, chunk_size={self.chunk_size}")
         if not self.correct_clock_skew:
             parts.append("correct_clock_skew=False")
         return f"{type(self).__name__}({', '.join(parts)})"
@@ -138,13 +155,23 @@ class AWS4Auth(AuthBase):
 
     def sign(self, request: Any) -> Any:
         """Sign ``request`` in place (its body must have been read unless the payload
-        is unsigned) and return it."""
+        is unsigned or streamed) and return it."""
         access_id, secret_key, token = self._current_credentials()
-        if self.unsigned_payload:
+        # Requests without a body get neither chunks nor checksums.
+        with_body = (self.streaming or self.checksum is not None) and _aws_streaming.has_body(request)
+        streaming = self.streaming and with_body
+        if streaming:
+            source, length = _aws_streaming.prepare(request, self.chunk_size, self.checksum, not self.unsigned_payload)
+            payload_hash = _aws_streaming.payload_mode(not self.unsigned_payload, self.checksum)
+        elif self.unsigned_payload:
             payload_hash = UNSIGNED_PAYLOAD
         else:
             body = request.content
             payload_hash = _core.backend.sha256_hex(body) if body else EMPTY_SHA256
+        if self.checksum is not None and with_body and not streaming:
+            request.headers[_aws_checksum.header_name(self.checksum)] = _aws_checksum.checksum(
+                self.checksum, request.content
+            )
         signed = _core.backend.sigv4_sign_headers(
             request.method,
             request.url.raw_path,
@@ -162,7 +189,20 @@ class AWS4Auth(AuthBase):
             self._double_encode,
         )
         _set_header_list(request, signed)
+        if streaming:
+            signing = None if self.unsigned_payload else self._chunk_signing(request, secret_key)
+            _aws_streaming.attach(request, source, length, self.chunk_size, self.checksum, signing)
         return request
+
+    def _chunk_signing(self, request: Any, secret_key: str) -> _aws_streaming.Signing:
+        amz_date = request.headers["x-amz-date"]
+        seed = request.headers["authorization"].rpartition("Signature=")[2]
+        date = amz_date[:8]
+        key = _core.backend.sigv4_signing_key(secret_key, date, self.region, self.service)
+        return _aws_streaming.Signing(key, amz_date, f"{date}/{self.region}/{self.service}/aws4_request", seed)
+
+    def _apply(self, request: Any) -> Any:
+        return self.sign(request)
 
     # The flows send the signed request and, when AWS refuses it for a skewed clock,
     # sign it again with the server's time and send it once more (see _aws_clock).
@@ -311,6 +351,31 @@ class AWS4Auth(AuthBase):
             self._double_encode,
         )
         return urls
+
+    def presign_post(
+        self,
+        url: str | httpx.URL | Any,
+        key: str,
+        fields: Mapping[str, str] | None = None,
+        conditions: Iterable[Any] | None = None,
+        expires_in: int = 3600,
+    ) -> dict[str, Any]:
+        """A browser upload form (S3 POST policy): ``{"url": ..., "fields": {...}}``, like
+        boto3's ``generate_presigned_post``; post ``fields`` then the ``file``.
+
+        :param url: the bucket's URL (path style or virtual-hosted).
+        :param key: the object key; a key ending in ``${filename}`` accepts any file name.
+        :param fields: more form fields (``Content-Type``, ``acl``...), each also signed as a condition.
+        :param conditions: more policy conditions (``{"acl": "public-read"}``,
+            ``["content-length-range", 1, 1048576]``...).
+        :param expires_in: seconds the form stays valid (1 second to 7 days).
+        """
+        parsed = _absolute_url("url", url)
+        seconds = expiry(expires_in)
+        access_id, secret_key, token = self._current_credentials()
+        return _aws_post.presign_post(
+            parsed, key, fields, conditions, seconds, (access_id, secret_key, token), self.region, self.service
+        )
 
 
 def _absolute_url(name: str, url: Any) -> httpx.URL:

@@ -12,6 +12,7 @@ import asyncio
 import sys
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import anyio
@@ -85,12 +86,7 @@ class Signal:
 
 class Wait(Offload):
     """Flow step: wait for ``signal`` at most ``timeout`` seconds; ``True`` comes back if
-    it was set. The sync driver blocks on it; the async driver awaits it, off no thread."""
+    it was set. The sync driver blocks on it; the async driver awaits it, on no thread."""
 
     def __init__(self, signal: Signal, timeout: float | None) -> None:
-        super().__init__(lambda: signal.wait(timeout))
-        self.signal = signal
-        self.timeout = timeout
-
-    async def arun(self) -> Any:
-        return await self.signal.wait_async(self.timeout)
+        super().__init__(partial(signal.wait, timeout), partial(signal.wait_async, timeout))

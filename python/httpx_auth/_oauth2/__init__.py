@@ -8,7 +8,7 @@ The module map (one idea per module):
 - ``single_flight``: one token acquisition per missing token, however many requests wait.
 - ``cache_key``, ``parameters``, ``token``, ``token_header``, ``token_response``,
   ``token_endpoint``, ``pkce``: the pieces the grants are made of.
-- ``caches/``: the token caches (``memory``, ``file``).
+- ``caches/``: the token caches (``memory``, ``file``, ``redis`` with ``redis_protocol``).
 - ``grants/``: the generic grants (``form`` is the base of the token-endpoint-only ones).
 - ``browser/``: the browser grants' base and machinery (imported lazily where heavy).
 - ``presets``: the provider presets (Okta, Microsoft Entra, WakaTime).
@@ -20,6 +20,7 @@ from httpx_auth._oauth2.browser.display import DisplaySettings
 from httpx_auth._oauth2.cache_key import make_cache_key
 from httpx_auth._oauth2.caches.file import JsonTokenFileCache
 from httpx_auth._oauth2.caches.memory import TokenMemoryCache
+from httpx_auth._oauth2.caches.redis import RedisTokenCache
 from httpx_auth._oauth2.grant import GrantAuth
 from httpx_auth._oauth2.grants.authorization_code import OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE
 from httpx_auth._oauth2.grants.client_credentials import OAuth2ClientCredentials
@@ -62,6 +63,7 @@ __all__ = [
     "OktaImplicitIdToken",
     "OktaResourceOwnerPasswordCredentials",
     "RedirectSettings",
+    "RedisTokenCache",
     "Token",
     "TokenEndpoint",
     "TokenMemoryCache",

@@ -104,9 +104,19 @@ class CodeGrant(BrowserGrant):
         fields["token_parameters"] = self._body_names
         return self._repr(**fields)
 
+    @property
+    def token_data(self) -> dict[str, str]:
+        """The body of the code exchange, before the code (and PKCE verifier) are added."""
+        return {"grant_type": "authorization_code", "redirect_uri": self.redirect_uri, **self._body}
+
+    @property
+    def refresh_data(self) -> dict[str, str]:
+        """The body of a refresh, before the refresh token is added."""
+        return {**self._body, "grant_type": "refresh_token"}
+
     def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
         extra: dict[str, str] = {}
-        data = {"grant_type": "authorization_code", "redirect_uri": self.redirect_uri, **self._body}
+        data = self.token_data
         if self.use_pkce:
             # A new verifier for each authorization; only its challenge goes through the browser.
             verifier = pkce.new_code_verifier()
@@ -120,7 +130,7 @@ class CodeGrant(BrowserGrant):
     def _refresh_token(self, request: Any, refresh_token: str) -> Generator[Any, Any, Token | None]:
         # Like the code exchange, the refresh carries the extra parameters (client_id...).
         assert self.token_endpoint is not None
-        data = {**self._body, "grant_type": "refresh_token", "refresh_token": refresh_token}
+        data = {**self.refresh_data, "refresh_token": refresh_token}
         token = yield from self.token_endpoint.request_token(request, data, self.settings.token_field_name)
         return token.keeping(refresh_token)
 

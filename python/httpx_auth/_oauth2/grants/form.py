@@ -60,5 +60,10 @@ class FormGrant(GrantAuth):
         )
         self.token_endpoint = TokenEndpoint(self.token_url, settings, authentication)
 
+    @property
+    def data(self) -> dict[str, str]:
+        """The body of the token request, as the original library exposed it."""
+        return dict(self._form)
+
     def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
         return (yield from self.token_endpoint.request_token(request, self._form, self.settings.token_field_name))
