@@ -207,23 +207,15 @@ class MultiAuth(AuthBase):
     def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         yield from _chain_sync(self.authentications, request, lambda a, r: a.sync_auth_flow(r))
 
-    async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
-        chain = _chain_async(self.authentications, request)
-        try:
-            outgoing = await chain.__anext__()
-            while not isinstance(outgoing, _Done):
-                try:
-                    sent = yield outgoing
-                except GeneratorExit:
-                    break  # see CLOSED_BY_CLIENT
-                outgoing = await chain.asend(sent)
-        finally:
-            await chain.aclose()  # at once: the flows of the auths clean up (release a flight)
+    def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        return _chain_async(self.authentications, request, outermost=True)
 
 
 # A chain hands each request the first auth yields to the rest of the chain, and the
 # last response the rest received back to the first auth. The async chain cannot
-# `return` a value, so it yields a _Done marker carrying the last response instead.
+# `return` a value, so it yields a _Done marker carrying the last response instead
+# (except the outermost, driven by the client). Flows are closed at once when the chain
+# is (their cleanup releases a token flight), outside any handler (see CLOSED_BY_CLIENT).
 
 
 def _chain_sync(auths: tuple[Any, ...], request: Any, flow_of: Any) -> Generator[Any, Any, Any]:
@@ -256,14 +248,15 @@ class _Done:
         self.response = response
 
 
-async def _chain_async(auths: tuple[Any, ...], request: Any) -> AsyncGenerator[Any, Any]:
+async def _chain_async(auths: tuple[Any, ...], request: Any, outermost: bool = False) -> AsyncGenerator[Any, Any]:
     while auths and _is_plain_one_step(auths[0]):
         if auths[0].requires_request_body:
             await request.aread()
         request, auths = auths[0]._apply(request), auths[1:]
     if not auths:
         response = yield request
-        yield _Done(response)
+        if not outermost:
+            yield _Done(response)
         return
     flow = auths[0].async_auth_flow(request)
     try:
@@ -273,7 +266,7 @@ async def _chain_async(auths: tuple[Any, ...], request: Any) -> AsyncGenerator[A
                 try:
                     response = yield outgoing
                 except GeneratorExit:
-                    return  # closes the flow below, outside the handler (see CLOSED_BY_CLIENT)
+                    return  # and close below, outside the handler
             else:
                 rest = _chain_async(auths[1:], outgoing)
                 try:
@@ -290,7 +283,8 @@ async def _chain_async(auths: tuple[Any, ...], request: Any) -> AsyncGenerator[A
             try:
                 outgoing = await flow.asend(response)
             except StopAsyncIteration:
-                yield _Done(response)
+                if not outermost:
+                    yield _Done(response)
                 return
     finally:
         await flow.aclose()
