@@ -48,6 +48,7 @@ def answer(http: ModuleType, body: str) -> Any:
         '{"access_token": "a", "expires_in": "%s"}' % HUGE,
         '{"access_token": "a", "x": %s}' % DEEP,
         DEEP,
+        '{"error": %s%s}' % ("[" * 900, "]" * 900),  # its text would be a 900-level repr
     ],
 )
 def test_hostile_answers_raise_invalid_token_response(http: ModuleType, body: str) -> None:
@@ -99,6 +100,15 @@ def test_backends_agree_on_hostile_jwts(core: Any, claims: str) -> None:
             return str(error)
 
     assert outcome(core) == outcome(BACKENDS["python"])
+
+
+def test_an_error_description_that_is_not_text_is_dropped(http: ModuleType) -> None:
+    from httpx_auth import InvalidGrantRequest
+
+    body = '{"error": "invalid_client", "error_description": %s%s}' % ("[" * 900, "]" * 900)
+    with pytest.raises(InvalidGrantRequest) as error:
+        token_from_response(answer(http, body))
+    assert error.value.error == "invalid_client" and "[[" not in str(error.value)
 
 
 def test_an_expired_jwt_without_expires_in_is_not_cached_as_valid(

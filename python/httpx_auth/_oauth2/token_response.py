@@ -80,12 +80,15 @@ def raise_for_error(fields: Mapping[str, Any], status_code: int | None = None) -
     error = fields.get("error")
     if error is None:
         return
-    raise InvalidGrantRequest(
-        str(error),
-        None if fields.get("error_description") is None else str(fields["error_description"]),
-        None if fields.get("error_uri") is None else str(fields["error_uri"]),
-        status_code,
-    )
+    if not isinstance(error, (str, int, float)):  # RFC 6749 §5.2: a string
+        raise InvalidTokenResponse(f"error is a {type(error).__name__}, not a string.", status_code)
+    raise InvalidGrantRequest(str(error), _scalar(fields, "error_description"), _scalar(fields, "error_uri"), status_code)
+
+
+def _scalar(fields: Mapping[str, Any], name: str) -> str | None:
+    """An optional text field of an error answer; dropped when it is a list or an object."""
+    value = fields.get(name)
+    return str(value) if isinstance(value, (str, int, float)) else None
 
 
 def token_from_fields(
