@@ -314,14 +314,25 @@ def test_a_client_that_disconnects_is_logged_at_debug_not_on_stderr(
     assert any("disconnected" in record.getMessage() for record in caplog.records if record.levelno == logging.DEBUG)
 
 
-def test_a_failing_handler_logs_no_request_content(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize(
+    ("error", "level", "words"),
+    [
+        (ValueError("quoted: code=secret-code"), logging.WARNING, "failed (ValueError)"),
+        (BrokenPipeError("code=secret-code"), logging.DEBUG, "disconnected (BrokenPipeError)"),
+        (ConnectionResetError("code=secret-code"), logging.DEBUG, "disconnected (ConnectionResetError)"),
+    ],
+)
+def test_handler_errors_are_logged_without_request_content(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str], error: Exception, level: int, words: str
+) -> None:
     server = redirect_server._Server(0, ReplyCatcher(request_for(free_port())))
     try:
         try:
-            raise ValueError("quoted: code=secret-code")
-        except ValueError:
+            raise error
+        except Exception:
             with caplog.at_level(logging.DEBUG, logger="httpx_auth"):
                 server.handle_error(None, ("127.0.0.1", 1))
     finally:
         server.server_close()
-    assert "ValueError" in caplog.text and "secret-code" not in caplog.text
+    assert [(r.levelno, words in r.getMessage()) for r in caplog.records] == [(level, True)]
+    assert "secret-code" not in caplog.text and capsys.readouterr().err == ""

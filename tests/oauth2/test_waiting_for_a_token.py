@@ -72,7 +72,7 @@ def test_threads_share_the_leaders_timeout(http: ModuleType) -> None:
         elapsed = time.monotonic() - started
     assert len(errors) == CALLERS and all(isinstance(e, http.ReadTimeout) for e in errors)
     assert endpoint.attempts == 1  # not one hung request per waiter
-    assert elapsed < CALLERS * HANG / 2
+    assert elapsed < CALLERS * HANG * 0.75  # about one timeout, not one per caller
 
 
 @pytest.mark.parametrize("library", ["asyncio", "trio"])
