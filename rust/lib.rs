@@ -2,6 +2,7 @@
 //! plain Rust over `&str`/`&[u8]`; this file alone knows about Python.
 
 pub mod checksum;
+pub mod dpop;
 pub mod hashing;
 pub mod jwt;
 pub mod pkce;
@@ -337,6 +338,59 @@ mod bindings {
         urls.map_err(sigv4_error)
     }
 
+    // --- DPoP proofs (rust/dpop.rs) ---
+
+    /// Signs DPoP proofs with one P-256 key (built once from its 32-byte private scalar).
+    #[pyclass(frozen, name = "DpopSigner", module = "httpx_auth._native")]
+    struct DpopSigner(crate::dpop::DpopSigner);
+
+    #[pymethods]
+    impl DpopSigner {
+        #[new]
+        fn new(private_scalar: &[u8]) -> PyResult<Self> {
+            crate::dpop::DpopSigner::new(private_scalar)
+                .map(DpopSigner)
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        }
+
+        #[pyo3(signature = (htm, htu, iat, *, nonce=None, access_token=None, jti=None))]
+        fn proof(
+            &self,
+            htm: &str,
+            htu: &str,
+            iat: i64,
+            nonce: Option<&str>,
+            access_token: Option<&str>,
+            jti: Option<&str>,
+        ) -> PyResult<String> {
+            let claims = crate::dpop::Claims {
+                htm,
+                htu,
+                iat,
+                jti,
+                nonce,
+                access_token,
+            };
+            self.0
+                .proof(&claims)
+                .map_err(|e| PyValueError::new_err(e.to_string()))
+        }
+
+        #[getter]
+        fn public_jwk(&self) -> &str {
+            self.0.public_jwk()
+        }
+
+        #[getter]
+        fn thumbprint(&self) -> String {
+            self.0.thumbprint()
+        }
+
+        fn __repr__(&self) -> String {
+            format!("DpopSigner(thumbprint={:?})", self.0.thumbprint())
+        }
+    }
+
     // --- S3 checksums and aws-chunked signatures (rust/checksum.rs, rust/sigv4_chunked.rs) ---
 
     fn algorithm(name: &str) -> PyResult<crate::checksum::Algorithm> {
@@ -431,6 +485,7 @@ mod bindings {
 
     #[pymodule]
     fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        m.add_class::<DpopSigner>()?;
         m.add_function(wrap_pyfunction!(sha256_hex, m)?)?;
         m.add_function(wrap_pyfunction!(pkce_s256_challenge, m)?)?;
         m.add_function(wrap_pyfunction!(jwt_exp, m)?)?;

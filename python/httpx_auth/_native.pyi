@@ -75,6 +75,26 @@ def sigv4_presign_keys(
     double_encode: bool,
 ) -> list[str]: ...
 
+@final
+class DpopSigner:
+    """Signs DPoP proofs (RFC 9449) with one P-256 key, from its 32-byte private scalar."""
+
+    def __new__(cls, private_scalar: bytes) -> Self: ...
+    def proof(
+        self,
+        htm: str,
+        htu: str,
+        iat: int,
+        *,
+        nonce: str | None = None,
+        access_token: str | None = None,
+        jti: str | None = None,
+    ) -> str: ...
+    @property
+    def public_jwk(self) -> str: ...
+    @property
+    def thumbprint(self) -> str: ...
+
 # S3 checksums (rust/checksum.rs): digests are the value's big-endian bytes.
 def checksum_digest(algorithm: str, data: bytes) -> bytes: ...
 

@@ -8,6 +8,8 @@ The module map (one idea per module):
 - ``single_flight``: one token acquisition per missing token, however many requests wait.
 - ``cache_key``, ``parameters``, ``token``, ``token_header``, ``token_response``,
   ``token_endpoint``, ``pkce``: the pieces the grants are made of.
+- ``client_assertion`` (the client-authentication methods, by name), ``signed_jwt``
+  (JWT signing keys, with PyJWT) and ``dpop`` (DPoP keys, nonces and proofs).
 - ``caches/``: the token caches (``memory``, ``file``, ``redis`` with ``redis_protocol``).
 - ``grants/``: the generic grants (``form`` is the base of the token-endpoint-only ones).
 - ``browser/``: the browser grants' base and machinery (imported lazily where heavy).
@@ -24,8 +26,11 @@ from httpx_auth._oauth2.caches.redis import RedisTokenCache
 from httpx_auth._oauth2.grant import GrantAuth
 from httpx_auth._oauth2.grants.authorization_code import OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE
 from httpx_auth._oauth2.grants.client_credentials import OAuth2ClientCredentials
+from httpx_auth._oauth2.dpop import DPoPKey
 from httpx_auth._oauth2.grants.implicit import OAuth2Implicit
+from httpx_auth._oauth2.grants.jwt_bearer import OAuth2JwtBearer
 from httpx_auth._oauth2.grants.resource_owner_password import OAuth2ResourceOwnerPasswordCredentials
+from httpx_auth._oauth2.grants.token_exchange import OAuth2TokenExchange
 from httpx_auth._oauth2.parameters import scope_text
 from httpx_auth._oauth2.presets import (
     AzureActiveDirectoryImplicit,
@@ -47,6 +52,7 @@ __all__ = [
     "AzureActiveDirectoryImplicit",
     "AzureActiveDirectoryImplicitIdToken",
     "ClientAuthentication",
+    "DPoPKey",
     "DisplaySettings",
     "GrantAuth",
     "JsonTokenFileCache",
@@ -55,7 +61,9 @@ __all__ = [
     "OAuth2AuthorizationCodePKCE",
     "OAuth2ClientCredentials",
     "OAuth2Implicit",
+    "OAuth2JwtBearer",
     "OAuth2ResourceOwnerPasswordCredentials",
+    "OAuth2TokenExchange",
     "OktaAuthorizationCode",
     "OktaAuthorizationCodePKCE",
     "OktaClientCredentials",

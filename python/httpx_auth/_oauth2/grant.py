@@ -51,6 +51,7 @@ import anyio.from_thread
 from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import HttpxAuthException, InvalidParameter
 from httpx_auth._oauth2 import single_flight
+from httpx_auth._oauth2.cache_key import make_cache_key
 from httpx_auth._oauth2.caches.memory import TokenMemoryCache
 from httpx_auth._oauth2.settings import OAuth2, TokenSettings
 from httpx_auth._oauth2.token import Token, note_margin_cap
@@ -70,13 +71,18 @@ class GrantAuth(AuthBase):
     Parameters:
         cache_key: identifies the grant configuration in the token cache (see ``make_cache_key``).
         settings: how the token is obtained and sent (see ``TokenSettings``; its defaults
-            when not given).
+            when not given). With ``settings.dpop`` (the grants' ``dpop=True`` or a
+            ``DPoPKey``), a token the server bound (``token_type`` ``DPoP``) is sent as
+            ``Authorization: DPoP <token>`` with a new proof for each request, and a
+            ``401`` asking for a DPoP nonce is answered once with a proof carrying it.
     """
 
     grant_type: ClassVar[str] = ""
     token_endpoint: TokenEndpoint | None = None
 
     def __init__(self, cache_key: str, settings: TokenSettings = TokenSettings()) -> None:
+        if settings.dpop is not None:  # tokens bound to a key are for that key only
+            cache_key = make_cache_key("dpop", cache_key, {"jkt": settings.dpop.key.thumbprint})
         self.cache_key = cache_key
         self.settings = settings
         self._header = TokenHeader(settings.header_name, settings.header_value)
@@ -87,6 +93,7 @@ class GrantAuth(AuthBase):
     early_expiry = property(lambda self: self.settings.early_expiry)
     timeout = property(lambda self: self.settings.timeout)
     client = property(lambda self: self.settings.client)
+    dpop = property(lambda self: self.settings.dpop)
     token_field_name = property(lambda self: self.settings.token_field_name)
 
     # -- the hooks grants implement ---------------------------------------------------
@@ -108,8 +115,21 @@ class GrantAuth(AuthBase):
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.settings.early_expiry)
         if token is None:
             token = yield from self._acquire(request)
-        self._header.put(request, token.access_token)
-        yield request
+        self._put(request, token)
+        response = yield request
+        dpop = self.settings.dpop
+        if dpop is not None and dpop.nonce_refused(request.url, response, resource=True):
+            self._put(request, token)  # a new proof, with the nonce the resource server gave
+            yield request
+
+    def _put(self, request: Any, token: Token) -> None:
+        """Authenticate ``request`` with ``token``: its header, or DPoP's (RFC 9449 §7.1)."""
+        dpop = self.settings.dpop
+        if dpop is not None and dpop.is_bound(token.access_token):
+            request.headers["Authorization"] = f"DPoP {token.access_token}"
+            request.headers["DPoP"] = dpop.proof(request.method, request.url, token.access_token)
+        else:
+            self._header.put(request, token.access_token)
 
     # The drivers below only add a fast path: with a valid cached token there is nothing
     # to drive, so the request is sent without the inner generator (about 1 µs saved per
@@ -118,7 +138,7 @@ class GrantAuth(AuthBase):
 
     def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.settings.early_expiry)
-        if token is None:
+        if token is None or self.settings.dpop is not None:  # DPoP may answer a challenge
             yield from super().sync_auth_flow(request)
             return
         self._header.put(request, token.access_token)
@@ -126,7 +146,7 @@ class GrantAuth(AuthBase):
 
     async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.settings.early_expiry)
-        if token is not None:
+        if token is not None and self.settings.dpop is None:
             self._header.put(request, token.access_token)
             yield request
             return

@@ -93,6 +93,12 @@ class _OktaCode:
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
         client: Any = None,
+        client_auth_method: str | None = None,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
+        dpop: Any = None,
         **kwargs: Any,
     ) -> None:
         self._provider = ProviderParameters(client_id, scope, nonce, kwargs)
@@ -110,6 +116,12 @@ class _OktaCode:
             early_expiry=early_expiry,
             code_field_name=code_field_name,
             client=client,
+            client_auth_method=client_auth_method,
+            private_key=private_key,
+            key_id=key_id,
+            signing_algorithm=signing_algorithm,
+            assertion_audience=assertion_audience,
+            dpop=dpop,
         )
 
     def _layout(self, extra: Mapping[str, Any]) -> CodeLayout:
@@ -127,8 +139,9 @@ class OktaAuthorizationCode(_OktaCode, OAuth2AuthorizationCode):
         scope: the scope, a string or a list of strings (``openid``).
         authorization_server: the Okta authorization server (``default``).
         nonce: sent with the authorization (a new UUID for each authorization by default).
-        Others: as ``OAuth2AuthorizationCode``; extra keyword arguments go to the
-        authorization URL and the token requests (``client_secret`` to the latter only).
+        Others: as ``OAuth2AuthorizationCode`` (``client_auth_method="private_key_jwt"``
+        with ``private_key``... included, and ``dpop``); extra keyword arguments go to
+        the authorization URL and the token requests (``client_secret`` to the latter only).
     """
 
 
@@ -346,7 +359,7 @@ class OktaClientCredentials(OAuth2ClientCredentials):
     Parameters:
         instance: the Okta domain (like ``"testserver.okta-emea.com"``).
         client_id: the application's client id.
-        client_secret: the application's client secret.
+        client_secret: the application's client secret (``None`` with ``private_key_jwt``).
         scope: the scope requested (mandatory with Okta), a string or a list of strings.
         authorization_server: the Okta authorization server (``"default"`` by default).
         Others: as ``OAuth2ClientCredentials``.
@@ -356,7 +369,7 @@ class OktaClientCredentials(OAuth2ClientCredentials):
         self,
         instance: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         *,
         scope: str | list[str],
         authorization_server: str = "default",
