@@ -51,9 +51,12 @@ class HungEndpoint:
         raise self.http.ReadTimeout("timed out", request=request)
 
 
-def test_threads_share_the_leaders_timeout(http: ModuleType) -> None:
+@pytest.mark.parametrize("combined", [False, True])
+def test_threads_share_the_leaders_timeout(http: ModuleType, combined: bool) -> None:
     endpoint = HungEndpoint(http)
-    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret", timeout=HANG)
+    auth: Any = OAuth2ClientCredentials(TOKEN_URL, "id", "secret", timeout=HANG)
+    if combined:
+        auth = auth + HeaderApiKey("key")
     errors: list[BaseException] = []
     with http.Client(transport=http.MockTransport(endpoint.handler)) as client:
 
@@ -312,23 +315,3 @@ def test_a_sync_leader_wakes_waiting_tasks_and_an_async_leader_wakes_threads(htt
     assert asyncio.run(lead_then_release()) == ["Bearer token-2"]
     assert waiting == ["Bearer token-2"] * 5 and attempts == 2
 
-
-def test_a_combined_sync_flow_passes_the_leaders_timeout_to_waiters(http: ModuleType) -> None:
-    endpoint = HungEndpoint(http)
-    auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret", timeout=HANG) + HeaderApiKey("key")
-    errors: list[BaseException] = []
-    with http.Client(transport=http.MockTransport(endpoint.handler)) as client:
-
-        def call() -> None:
-            try:
-                client.get(API_URL, auth=auth)
-            except Exception as error:
-                errors.append(error)
-
-        threads = [threading.Thread(target=call) for _ in range(CALLERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-    assert len(errors) == CALLERS and all(isinstance(e, http.ReadTimeout) for e in errors)
-    assert endpoint.attempts == 1
