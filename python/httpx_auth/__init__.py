@@ -14,6 +14,7 @@ from httpx_auth._errors import (
     GrantNotProvided,
     HttpxAuthException,
     InvalidGrantRequest,
+    InvalidDiscoveryDocument,
     InvalidParameter,
     InvalidToken,
     InvalidTokenResponse,
@@ -46,6 +47,7 @@ from httpx_auth._oauth2 import (
     TokenMemoryCache,
     WakaTimeAuthorizationCode,
 )
+from httpx_auth._oauth2 import AzureActiveDirectoryDeviceCode, DeviceAuthorization, OAuth2DeviceCode, OktaDeviceCode
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
 try:
@@ -62,6 +64,10 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "AzureActiveDirectoryDeviceCode",
+    "DeviceAuthorization",
+    "OAuth2DeviceCode",
+    "OktaDeviceCode",
     "AWS4Auth",
     "BACKEND",
     "AuthenticationFailed",
@@ -74,6 +80,7 @@ __all__ = [
     "HeaderApiKey",
     "HttpxAuthException",
     "InvalidGrantRequest",
+    "InvalidDiscoveryDocument",
     "InvalidParameter",
     "InvalidToken",
     "InvalidTokenResponse",

@@ -12,14 +12,19 @@ driver runs it in a worker thread so the event loop never blocks. The result (or
 exception) is sent back into the flow. ``Offload(fn, fn_async)`` also gives a coroutine
 function doing the same work without blocking (say, with an asyncio client): the async
 driver awaits ``fn_async()`` on the loop instead of occupying a thread.
+
+``Sleep(seconds)`` is such an item that waits: ``time.sleep`` in sync code,
+``anyio.sleep`` in async code (with the event loop; no thread is held).
 """
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any
 
+import anyio
 import anyio.to_thread
 import httpx
 
@@ -47,6 +52,20 @@ class Offload:
     def __init__(self, fn: Callable[[], Any], fn_async: Callable[[], Awaitable[Any]] | None = None) -> None:
         self.fn = fn
         self.fn_async = fn_async
+
+
+class Sleep(Offload):
+    """Yielded by a flow: wait ``seconds`` (with the event loop in async code)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(self._sleep, self._sleep_async)
+
+    def _sleep(self) -> None:
+        time.sleep(self.seconds)
+
+    async def _sleep_async(self) -> None:
+        await anyio.sleep(self.seconds)
 
 
 def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:

@@ -67,6 +67,12 @@ CASES: dict[str, Callable[[], Any]] = {
     "token-exchange": lambda: httpx_auth.OAuth2TokenExchange(
         "https://as.example/token", "subject", "jwt", audience=["a", "b"], requested_token_type="access_token"
     ),
+    # Added with issue 13 (the device authorization grant).
+    "device": lambda: httpx_auth.OAuth2DeviceCode(
+        "https://as.example/device", "https://as.example/token", "cid", ["a", "b"], client_secret="s", audience="api"
+    ),
+    "okta-device": lambda: httpx_auth.OktaDeviceCode("dev.okta.example", "cid"),
+    "entra-device": lambda: httpx_auth.AzureActiveDirectoryDeviceCode("tenant", "cid", scope="openid offline_access"),
 }
 
 

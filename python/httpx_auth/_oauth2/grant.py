@@ -25,7 +25,8 @@ of helper calls). It may yield:
   are sent by the caller's client, or by ``self.client`` when one was given: do not
   handle ``client`` yourself, ``GrantAuth`` routes what you yield;
 - ``_base.Offload(fn)``: ``fn()`` runs off the event loop; its result comes back, or
-  its exception is raised at the ``yield``.
+  its exception is raised at the ``yield``;
+- ``_base.Sleep(seconds)``: a wait (``time.sleep``, or ``anyio.sleep`` in async code).
 
 and returns a ``Token`` (``token_from_response`` / ``token_from_fields`` build one from
 an answer). Raise an ``HttpxAuthException`` subclass when the token cannot be obtained:
@@ -40,6 +41,7 @@ per RFC 6749 §6 and returns ``None`` when there is none. A refresh rejected wit
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 from collections.abc import AsyncGenerator, Generator
@@ -50,7 +52,7 @@ import anyio.from_thread
 
 from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import HttpxAuthException, InvalidParameter
-from httpx_auth._oauth2 import single_flight
+from httpx_auth._oauth2 import rejection, revocation, single_flight
 from httpx_auth._oauth2.cache_key import make_cache_key
 from httpx_auth._oauth2.caches.memory import TokenMemoryCache
 from httpx_auth._oauth2.settings import OAuth2, TokenSettings
@@ -79,6 +81,11 @@ class GrantAuth(AuthBase):
 
     grant_type: ClassVar[str] = ""
     token_endpoint: TokenEndpoint | None = None
+    # Set on an instance to change them (see device-and-oidc.md).
+    revocation_url: str | None = None  # RFC 7009, for ``revoke``
+    issuer: str | None = None  # set by ``from_issuer``
+    jwks_uri: str | None = None  # set by ``from_issuer``
+    verify_id_token: bool = True  # check ID token signatures when a jwks_uri is known
 
     def __init__(self, cache_key: str, settings: TokenSettings = TokenSettings()) -> None:
         if settings.dpop is not None:  # tokens bound to a key are for that key only
@@ -95,6 +102,7 @@ class GrantAuth(AuthBase):
     client = property(lambda self: self.settings.client)
     dpop = property(lambda self: self.settings.dpop)
     token_field_name = property(lambda self: self.settings.token_field_name)
+    retry_on_invalid_token = property(lambda self: self.settings.retry_on_invalid_token)
 
     # -- the hooks grants implement ---------------------------------------------------
 
@@ -113,6 +121,7 @@ class GrantAuth(AuthBase):
 
     def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.settings.early_expiry)
+        cached = token is not None
         if token is None:
             token = yield from self._acquire(request)
         self._put(request, token)
@@ -120,6 +129,9 @@ class GrantAuth(AuthBase):
         dpop = self.settings.dpop
         if dpop is not None and dpop.nonce_refused(request.url, response, resource=True):
             self._put(request, token)  # a new proof, with the nonce the resource server gave
+            response = yield request
+        if cached and self._rejected(request, response, token):
+            self._put(request, (yield from self._acquire(request)))
             yield request
 
     def _put(self, request: Any, token: Token) -> None:
@@ -130,6 +142,25 @@ class GrantAuth(AuthBase):
             request.headers["DPoP"] = dpop.proof(request.method, request.url, token.access_token)
         else:
             self._header.put(request, token.access_token)
+
+    def _rejected(self, request: Any, response: Any, token: Token) -> bool:
+        """Whether the cached ``token`` was rejected (RFC 6750 §3.1) and ``request`` is
+        to be sent again with a new one. A rejected token is forgotten (its refresh
+        token kept) even when the request cannot be sent again (see ``rejection``)."""
+        if not self.settings.retry_on_invalid_token or not rejection.rejected(request, response):
+            return False
+        cache = OAuth2.token_cache
+        stored = cache.stored(self.cache_key)
+        if stored is not None and stored.access_token == token.access_token:  # not replaced meanwhile
+            if stored.refresh_token:
+                cache.store(self.cache_key, dataclasses.replace(stored, expiry=0.0))
+            else:
+                cache.discard(self.cache_key)
+        if not rejection.claim_retry(request):
+            log.info("The server rejected a cached token (invalid_token); the request body cannot be sent again.")
+            return False
+        log.info("The server rejected a cached token (invalid_token); sending the request again with a new one.")
+        return True
 
     # The drivers below only add a fast path: with a valid cached token there is nothing
     # to drive, so the request is sent without the inner generator (about 1 µs saved per
@@ -142,14 +173,17 @@ class GrantAuth(AuthBase):
             yield from super().sync_auth_flow(request)
             return
         self._header.put(request, token.access_token)
-        yield request
+        response = yield request
+        if self._rejected(request, response, token):
+            yield from super().sync_auth_flow(request)
 
     async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.settings.early_expiry)
         if token is not None and self.settings.dpop is None:
             self._header.put(request, token.access_token)
-            yield request
-            return
+            response = yield request
+            if not self._rejected(request, response, token):
+                return
         flow = super().async_auth_flow(request)
         try:
             outgoing = await flow.__anext__()
@@ -208,6 +242,26 @@ class GrantAuth(AuthBase):
         if isinstance(item, Offload):
             return item
         return Offload(partial(_send_with, self.settings.client, item))
+
+    @classmethod
+    def from_issuer(cls, issuer: str, **kwargs: Any) -> Any:
+        """This grant, its endpoints read from ``issuer``'s discovery document at the
+        first request (OpenID Connect Discovery / RFC 8414); ``kwargs`` are the other
+        arguments of the constructor (see ``discovery``)."""
+        from httpx_auth._oauth2.discovery import DiscoveredGrant
+
+        return DiscoveredGrant(cls, issuer, kwargs)
+
+    # -- revocation (RFC 7009) ---------------------------------------------------------
+
+    def revoke(self, client: Any) -> None:
+        """Revoke the cached refresh and access tokens at ``revocation_url`` and forget
+        them; ``client`` (an ``httpx.Client``) sends the requests."""
+        revocation.revoke(self, OAuth2.token_cache, client)
+
+    async def arevoke(self, client: Any) -> None:
+        """``revoke`` with an ``httpx.AsyncClient``."""
+        await revocation.arevoke(self, OAuth2.token_cache, client)
 
     # -- helpers for reprs ------------------------------------------------------------
 

@@ -74,6 +74,9 @@ class TokenSettings:
         token_field_name: the field of the answer (or reply) that holds the token.
         dpop: ``True`` (a new key), a ``DPoPKey``, or ``False``/``None``: DPoP-bound
             tokens (RFC 9449); normalised to a ``dpop.DPoP`` (or ``None``).
+        retry_on_invalid_token: when a cached token is answered ``401`` with
+            ``error="invalid_token"`` (RFC 6750 §3.1), obtain a new one and send the
+            request once more.
     """
 
     header_name: str = "Authorization"
@@ -83,6 +86,7 @@ class TokenSettings:
     client: Any = field(default=None, repr=False)
     token_field_name: str = "access_token"
     dpop: DPoP | Any = None
+    retry_on_invalid_token: bool = True
 
     def __post_init__(self) -> None:
         _set(self, "header_name", check.header_name("header_name", self.header_name))
@@ -103,6 +107,10 @@ class TokenSettings:
         _set(self, "token_field_name", check.text("token_field_name", self.token_field_name))
         if not isinstance(self.dpop, DPoP):
             _set(self, "dpop", dpop_setting(self.dpop))
+        if not isinstance(self.retry_on_invalid_token, bool):
+            raise InvalidParameter(
+                f"retry_on_invalid_token must be True or False, not {type(self.retry_on_invalid_token).__name__}."
+            )
 
 
 @dataclass(frozen=True)

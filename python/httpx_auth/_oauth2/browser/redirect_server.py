@@ -3,7 +3,8 @@
 ``wait_for_reply`` listens on ``127.0.0.1`` at the redirect URI's port, opens the
 authorization URL in the browser and blocks until the reply arrived (or ``timeout``
 seconds passed). It answers the redirect URI's path only; everything else gets a 404
-and changes nothing; so does a request without the right ``state``. What a request means is decided by ``reply.ReplyCatcher``.
+and changes nothing, and so does a request without the right ``state`` (a 400 page).
+What a request means is decided by ``reply.ReplyCatcher``.
 
 The wait blocks the calling thread: grants run it as an ``Offload`` step, so async
 clients run it in a worker thread and their event loop never blocks.

@@ -133,7 +133,7 @@ class CodeGrant(BrowserGrant):
             verifier = pkce.new_code_verifier()
             extra = {"code_challenge": pkce.code_challenge(verifier), "code_challenge_method": "S256"}
             data["code_verifier"] = verifier
-        fields = yield from self._authorize(extra)
+        fields = yield from self._authorize(extra, origin=request)
         data["code"] = fields[self.code_field_name]
         assert self.token_endpoint is not None
         return (yield from self.token_endpoint.request_token(request, data, self.settings.token_field_name))
@@ -229,6 +229,8 @@ class OAuth2AuthorizationCode(CodeGrant):
         private_key, key_id, signing_algorithm, assertion_audience: the JWT client
             assertion (see ``docs/service-auth.md``).
         dpop: ``True`` or a ``DPoPKey``: DPoP-bound tokens (see ``GrantAuth``).
+        retry_on_invalid_token: on a cached token answered 401 invalid_token (RFC 6750), get a
+            new token and send the request once more (``True``).
         **kwargs: sent in the authorization URL and in the token requests (``client_id``,
             ``nonce``...); ``scope`` may be a list. Secrets (``client_secret``) go to the
             token endpoint only, never through the browser.
@@ -260,6 +262,7 @@ class OAuth2AuthorizationCode(CodeGrant):
         signing_algorithm: str | None = None,
         assertion_audience: str | None = None,
         dpop: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -271,7 +274,16 @@ class OAuth2AuthorizationCode(CodeGrant):
             assertion=assertion_options(client_auth_method, private_key, key_id, signing_algorithm, assertion_audience),
             code_field_name=code_field_name,
             redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
+            settings=TokenSettings(
+                header_name,
+                header_value,
+                early_expiry,
+                timeout,
+                client,
+                token_field_name,
+                dpop=dpop,
+                retry_on_invalid_token=retry_on_invalid_token,
+            ),
         )
 
 
@@ -307,6 +319,7 @@ class OAuth2AuthorizationCodePKCE(CodeGrant):
         signing_algorithm: str | None = None,
         assertion_audience: str | None = None,
         dpop: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -318,5 +331,14 @@ class OAuth2AuthorizationCodePKCE(CodeGrant):
             assertion=assertion_options(client_auth_method, private_key, key_id, signing_algorithm, assertion_audience),
             code_field_name=code_field_name,
             redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
+            settings=TokenSettings(
+                header_name,
+                header_value,
+                early_expiry,
+                timeout,
+                client,
+                token_field_name,
+                dpop=dpop,
+                retry_on_invalid_token=retry_on_invalid_token,
+            ),
         )

@@ -56,7 +56,8 @@ class OAuth2JwtBearer(FormGrant):
         client_auth, client_auth_method: client authentication, when the server wants it
             besides the assertion: a ``(client_id, client_secret)`` pair or an httpx Auth
             (``None`` by default).
-        token_field_name, header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
+        token_field_name, header_name, header_value, early_expiry, timeout, client, dpop,
+            retry_on_invalid_token: see ``GrantAuth`` and ``TokenSettings``.
         **kwargs: extra body parameters of the token request.
     """
 
@@ -85,6 +86,7 @@ class OAuth2JwtBearer(FormGrant):
         timeout: float = 60.0,
         client: Any = None,
         dpop: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         identity: dict[str, Any]
@@ -122,7 +124,16 @@ class OAuth2JwtBearer(FormGrant):
             authentication=ClientAuthentication(client_auth, client_auth_method),
             scope=scope,
             extra=kwargs,
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
+            settings=TokenSettings(
+                header_name,
+                header_value,
+                early_expiry,
+                timeout,
+                client,
+                token_field_name,
+                dpop=dpop,
+                retry_on_invalid_token=retry_on_invalid_token,
+            ),
         )
 
     def signed_assertion(self) -> str:

@@ -28,6 +28,8 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         scope: the scope requested, a string or a list of strings.
         token_field_name: the field of the answer that holds the token.
         header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
+        retry_on_invalid_token: on a cached token answered 401 invalid_token (RFC 6750), get a
+            new token and send the request once more (``True``; see ``TokenSettings``).
         **kwargs: extra body parameters of the token request.
 
     A refresh token in the answer is used to renew the token before asking again
@@ -56,6 +58,7 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         timeout: float = 60.0,
         client: Any = None,
         dpop: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         self.username = check.text("username", username)
@@ -68,7 +71,16 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
             authentication=ClientAuthentication(client_auth, client_auth_method, private_key=private_key, key_id=key_id, signing_algorithm=signing_algorithm, assertion_audience=assertion_audience),
             scope=scope,
             extra=kwargs,
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
+            settings=TokenSettings(
+                header_name,
+                header_value,
+                early_expiry,
+                timeout,
+                client,
+                token_field_name,
+                dpop=dpop,
+                retry_on_invalid_token=retry_on_invalid_token,
+            ),
         )
 
     def __repr__(self) -> str:

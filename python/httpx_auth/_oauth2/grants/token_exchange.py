@@ -70,7 +70,8 @@ class OAuth2TokenExchange(FormGrant):
         client_auth, client_auth_method, private_key, key_id, signing_algorithm,
             assertion_audience: client authentication, as for
             ``OAuth2ResourceOwnerPasswordCredentials`` (``None``: a public client).
-        token_field_name, header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
+        token_field_name, header_name, header_value, early_expiry, timeout, client, dpop,
+            retry_on_invalid_token: see ``GrantAuth`` and ``TokenSettings``.
         **kwargs: extra body parameters of the token request.
     """
 
@@ -101,6 +102,7 @@ class OAuth2TokenExchange(FormGrant):
         timeout: float = 60.0,
         client: Any = None,
         dpop: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         self._subject = _source("subject_token", subject_token)
@@ -142,7 +144,16 @@ class OAuth2TokenExchange(FormGrant):
             ),
             scope=scope,
             extra=kwargs,
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name, dpop),
+            settings=TokenSettings(
+                header_name,
+                header_value,
+                early_expiry,
+                timeout,
+                client,
+                token_field_name,
+                dpop=dpop,
+                retry_on_invalid_token=retry_on_invalid_token,
+            ),
         )
 
     def _token_text(self, name: str, source: TokenSource) -> Generator[Any, Any, str]:
