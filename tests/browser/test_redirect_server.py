@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -294,14 +295,19 @@ def test_the_listen_backlog_takes_a_burst_of_connections() -> None:
 def test_a_client_that_disconnects_is_logged_at_debug_not_on_stderr(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    def disconnected() -> bool:
+        return any("disconnected" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
+
     def hang_up(url: str) -> bool:
         redirect_uri = parse_qs(urlsplit(url).query)["redirect_uri"][0]
         port = urlsplit(redirect_uri).port or 80
-        for _ in range(3):
-            with socket.create_connection(("127.0.0.1", port)) as raw:
-                # Reset instead of a clean close: the server's write then fails.
-                raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-                raw.sendall(b"GET /cb HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", port)) as raw:
+            # A body announced but never sent, then a reset: the server's read fails.
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            raw.sendall(b"POST /cb HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\npartial")
+        deadline = time.monotonic() + 10
+        while not disconnected() and time.monotonic() < deadline:
+            time.sleep(0.01)
         with socket.create_connection(("127.0.0.1", port)) as raw:
             raw.sendall(f"GET /cb?code=ok&state={STATE} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
             raw.recv(65536)
@@ -310,8 +316,8 @@ def test_a_client_that_disconnects_is_logged_at_debug_not_on_stderr(
     monkeypatch.setattr(browser, "open_url", hang_up)
     with caplog.at_level(logging.DEBUG, logger="httpx_auth"):
         assert redirect_server.wait_for_reply(request_for(free_port()))["code"] == "ok"
+    assert disconnected()
     assert "Traceback" not in capsys.readouterr().err
-    assert any("disconnected" in record.getMessage() for record in caplog.records if record.levelno == logging.DEBUG)
 
 
 @pytest.mark.parametrize(
