@@ -496,3 +496,10 @@ def test_waiters_of_a_browser_sign_in_wait_for_the_sign_in_and_the_token_request
     service = OAuth2ClientCredentials("https://idp.example/token", client_id="id", client_secret="secret", timeout=10)
     assert browser._patience() > 2 * 10
     assert 10 < service._patience() < browser._patience()
+
+
+def test_browser_mock_explains_an_ignored_reply(browser_mock: BrowserMock, http: ModuleType) -> None:
+    tab = browser_mock.add_response(OPENED, "http://localhost:5000/?code=c&state=forged")
+    with pytest.raises(TimeoutOccurred):
+        call(http, "sync", code_auth(), Server(http))
+    assert tab.problem == f"the redirect server answered HTTP 400 to '/': {IGNORED}"
