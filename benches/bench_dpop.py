@@ -46,7 +46,7 @@ def pyjwt_proof(key: Any = KEY) -> Callable[[], str]:
     """The same proof, built the usual way with PyJWT (header with the public JWK)."""
     jwk = json.loads(_purepy.DpopSigner(SCALAR).public_jwk)
     headers = {"typ": "dpop+jwt", "jwk": jwk}
-    from httpx_auth._purepy_dpop import access_token_hash
+    from httpx_auth._purepy.dpop import access_token_hash
 
     def make() -> str:
         claims = {"jti": secrets.token_urlsafe(16), "htm": "GET", "htu": URL, "iat": int(time.time()), "ath": access_token_hash(TOKEN)}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from httpx_auth import _core
@@ -50,16 +49,23 @@ from httpx_auth._oauth2 import (
 from httpx_auth._oauth2 import AzureActiveDirectoryDeviceCode, DeviceAuthorization, OAuth2DeviceCode, OktaDeviceCode
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
-try:
-    __version__ = version("httpx_auth")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+__version__: str  # set on first access, by __getattr__
 
 
 def __getattr__(name: str) -> Any:
     # BACKEND follows _core so that it stays right when the test suite swaps backends.
     if name == "BACKEND":
         return _core.BACKEND
+    if name == "__version__":  # read on demand: importlib.metadata costs ~10 ms to import
+        from importlib.metadata import PackageNotFoundError, version
+
+        global __version__
+        try:
+            __version__ = version("httpx_auth")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            __version__ = "0+unknown"
+        return __version__
     raise AttributeError(f"module 'httpx_auth' has no attribute {name!r}")
 
 

@@ -24,11 +24,9 @@ import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any
 
-import anyio
-import anyio.to_thread
 import httpx
 
-from httpx_auth._compat import AUTH_BASES
+from httpx_auth._compat import AUTH_BASES, also_httpx2
 
 _internal_requests: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -65,6 +63,8 @@ class Sleep(Offload):
         time.sleep(self.seconds)
 
     async def _sleep_async(self) -> None:
+        import anyio  # imported on first use, like the thread helpers below
+
         await anyio.sleep(self.seconds)
 
 
@@ -77,6 +77,8 @@ def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
 
 
 async def _step_async(flow: Generator[Any, Any, None], item: Offload) -> Any:
+    import anyio.to_thread  # only async flows that offload need it (imported once)
+
     try:
         if item.fn_async is not None:
             result = await item.fn_async()
@@ -106,6 +108,7 @@ class SupportMultiAuth:
         return MultiAuth(other, self)
 
 
+@also_httpx2("Auth")
 class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
     """An ``httpx.Auth`` (and ``httpx2.Auth``) that reads the responses to its own
     internal requests before handing them back to ``auth_flow``."""

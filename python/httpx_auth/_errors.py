@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from httpx_auth._compat import HTTP_ERROR_BASES
+from httpx_auth._compat import HTTP_ERROR_BASES, also_httpx2
 
 # RFC 6749 §5.2 and §4.1.2.1 standard error codes, explained for humans.
 _STANDARD_ERRORS = {
@@ -43,6 +43,7 @@ def _names(fields: Iterable[str]) -> str:
     return ", ".join(sorted(fields)) or "nothing"
 
 
+@also_httpx2("HTTPError")
 class HttpxAuthException(*HTTP_ERROR_BASES):  # type: ignore[misc]
     """Base class of every httpx_auth error (an ``httpx.HTTPError``)."""
 

@@ -8,16 +8,16 @@ A waiting task holds no thread. ``Wait`` is the flow step for it (see ``_base.Of
 
 from __future__ import annotations
 
-import asyncio
 import sys
 import threading
 from collections.abc import Callable
 from functools import partial
-from typing import Any
-
-import anyio
+from typing import TYPE_CHECKING, Any
 
 from httpx_auth._base import Offload
+
+if TYPE_CHECKING:
+    import anyio
 
 
 def _waker(event: anyio.Event) -> Callable[[], None]:
@@ -30,6 +30,8 @@ def _waker(event: anyio.Event) -> Callable[[], None]:
             pass
         else:
             return lambda: token.run_sync_soon(event.set)
+    import asyncio  # loaded by then: the running loop is asyncio's
+
     loop = asyncio.get_running_loop()
 
     def wake() -> None:
@@ -69,6 +71,8 @@ class Signal:
         """Await until set or ``timeout`` elapsed, holding no thread; ``True`` if set."""
         if self._event.is_set():
             return True
+        import anyio  # async flows only: not loaded by `import httpx_auth`
+
         event = anyio.Event()
         handle = object()
         with self._lock:

@@ -48,8 +48,6 @@ from collections.abc import AsyncGenerator, Generator
 from functools import partial
 from typing import Any, ClassVar
 
-import anyio.from_thread
-
 from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import HttpxAuthException, InvalidParameter
 from httpx_auth._oauth2 import rejection, revocation, single_flight
@@ -270,16 +268,16 @@ class GrantAuth(AuthBase):
         return f"{type(self).__name__}({shown})"
 
 
-# What anyio raises when called outside a worker thread (a RuntimeError before 4.11).
-_NO_EVENT_LOOP: type[Exception] = getattr(anyio, "NoEventLoopError", RuntimeError)
-
-
 def _send_with(client: Any, request: Any) -> Any:
     """Send ``request`` with the ``client=`` given to a grant (never with its own auth)."""
     if inspect.iscoroutinefunction(client.send):
+        import anyio.from_thread  # only here: an AsyncClient given to a sync flow (~10 ms to import)
+
+        # What anyio raises when called outside a worker thread (a RuntimeError before 4.11).
+        no_event_loop: type[Exception] = getattr(anyio, "NoEventLoopError", RuntimeError)
         try:
             return anyio.from_thread.run(partial(client.send, request, auth=None))
-        except _NO_EVENT_LOOP:
+        except no_event_loop:
             raise InvalidParameter(
                 "client is an AsyncClient: it can only send token requests for an AsyncClient. "
                 "Give an httpx.Client instead."
