@@ -29,7 +29,7 @@ from httpx_auth._aws_params import (
     provided_credentials,
     scope_part,
 )
-from httpx_auth._base import AuthBase
+from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import InvalidParameter
 
 __all__ = ["AWS4Auth"]
@@ -78,6 +78,17 @@ class AWS4Auth(AuthBase):
         URLs use the corrected time too.
     """
 
+    @classmethod
+    def from_environment(
+        cls, service: str, region: str | None = None, profile: str | None = None, **options: Any
+    ) -> AWS4Auth:
+        """An ``AWS4Auth`` whose credentials (and, when ``region`` is None, region) are
+        found the way the AWS CLI and SDKs find them, and refreshed before they expire
+        (see ``DefaultCredentials``). ``options`` are the other ``AWS4Auth`` options."""
+        from httpx_auth._aws_credentials._auth import from_environment
+
+        return from_environment(cls, service, region, profile, options)
+
     def __init__(
         self,
         access_id: str | None = None,
@@ -110,6 +121,11 @@ class AWS4Auth(AuthBase):
         self.secret_key = secret_key
         self.security_token = security_token
         self.credentials = credentials
+        # A source that may need I/O (those of httpx_auth._aws_credentials): async flows
+        # make it fresh in a worker thread before signing, never on the event loop.
+        self._source: Any = None
+        if callable(getattr(credentials, "ensure_fresh", None)) and callable(getattr(credentials, "refresh_needed", None)):
+            self._source = credentials
         self.region = scope_part("region", region, "us-east-1")
         self.service = scope_part("service", service, "s3")
         self.unsigned_payload = bool(unsigned_payload)
@@ -257,6 +273,8 @@ class AWS4Auth(AuthBase):
     # driven through its own ``auth_flow`` instead.
 
     def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if self._source is not None and self._source.refresh_needed():
+            yield Offload(self._source.ensure_fresh)
         offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
         response = yield self.sign(request)
         if self._skewed(resendable, response, offset):
@@ -285,6 +303,10 @@ class AWS4Auth(AuthBase):
     async def _async_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         if self.requires_request_body:
             await request.aread()
+        if self._source is not None and self._source.refresh_needed():
+            import anyio.to_thread  # here: importing httpx_auth stays light
+
+            await anyio.to_thread.run_sync(self._source.ensure_fresh, abandon_on_cancel=True)
         offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
         response = yield self.sign(request)
         if self.correct_clock_skew and needs_body(response):

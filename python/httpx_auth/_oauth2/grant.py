@@ -187,7 +187,11 @@ class GrantAuth(AuthBase):
         try:
             outgoing = await flow.__anext__()
             while True:
-                outgoing = await flow.asend((yield outgoing))
+                try:
+                    sent = yield outgoing
+                except GeneratorExit:
+                    break  # close outside the handler: see _base.CLOSED_BY_CLIENT
+                outgoing = await flow.asend(sent)
         except StopAsyncIteration:
             return
         finally:
