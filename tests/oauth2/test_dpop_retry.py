@@ -120,36 +120,29 @@ def test_dpop_challenge_error_is_read() -> None:
     assert bearer_error('Bearer error="invalid_token"', "dpop") is None
 
 
-def test_nonce_challenge_beside_a_bearer_challenge(http: ModuleType) -> None:
-    # Two WWW-Authenticate headers, the DPoP one second (RFC 9110 §11.6.1 allows either order).
+def api_calls(http: ModuleType, answers: list[tuple[int, list[tuple[str, str]]]]) -> tuple[int, int]:
+    """A GET with a DPoP client credentials auth against an API answering ``answers`` in
+    turn (status, headers), then 200: the final status and how many API requests it took."""
     auth = OAuth2ClientCredentials(TOKEN_URL, "svc", "secret", dpop=True)
-    sent: list[str | None] = []
+    sent: list[str] = []
 
     def handler(request: Any) -> Any:
         if str(request.url) == TOKEN_URL:
             return http.Response(200, json={"access_token": "tok-1", "token_type": "DPoP", "expires_in": 3600})
         sent.append(request.headers["dpop"])
-        if len(sent) == 1:
-            headers = [("WWW-Authenticate", 'Bearer realm="api"'), ("WWW-Authenticate", 'DPoP error="use_dpop_nonce"')]
-            return http.Response(401, headers=headers + [("DPoP-Nonce", "n-1")])
-        return http.Response(200)
+        status, headers = answers[len(sent) - 1] if len(sent) <= len(answers) else (200, [])
+        return http.Response(status, headers=headers)
 
     with http.Client(transport=http.MockTransport(handler)) as client:
-        assert client.get(API_URL, auth=auth).status_code == 200
-    assert len(sent) == 2
+        return client.get(API_URL, auth=auth).status_code, len(sent)
+
+
+def test_nonce_challenge_beside_a_bearer_challenge(http: ModuleType) -> None:
+    # Two WWW-Authenticate headers, the DPoP one second (RFC 9110 §11.6.1 allows either order).
+    challenges = [("WWW-Authenticate", 'Bearer realm="api"'), ("WWW-Authenticate", 'DPoP error="use_dpop_nonce"')]
+    assert api_calls(http, [(401, challenges + [("DPoP-Nonce", "n-1")])]) == (200, 2)
 
 
 def test_a_description_naming_the_nonce_error_is_no_nonce_challenge(http: ModuleType) -> None:
-    auth = OAuth2ClientCredentials(TOKEN_URL, "svc", "secret", dpop=True)
-    sent: list[str | None] = []
-
-    def handler(request: Any) -> Any:
-        if str(request.url) == TOKEN_URL:
-            return http.Response(200, json={"access_token": "tok-1", "token_type": "DPoP", "expires_in": 3600})
-        sent.append(request.headers["dpop"])
-        challenge = 'DPoP error="invalid_dpop_proof", error_description="not a use_dpop_nonce matter"'
-        return http.Response(401, headers={"WWW-Authenticate": challenge, "DPoP-Nonce": "n-1"})
-
-    with http.Client(transport=http.MockTransport(handler)) as client:
-        assert client.get(API_URL, auth=auth).status_code == 401
-    assert len(sent) == 1
+    challenge = 'DPoP error="invalid_dpop_proof", error_description="not a use_dpop_nonce matter"'
+    assert api_calls(http, [(401, [("WWW-Authenticate", challenge), ("DPoP-Nonce", "n-1")])] * 2) == (401, 1)
