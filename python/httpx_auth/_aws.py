@@ -9,7 +9,7 @@ the request.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
-from typing import Any
+from typing import Any, Optional
 
 import httpx
 
@@ -33,6 +33,9 @@ from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import InvalidParameter
 
 __all__ = ["AWS4Auth"]
+
+# What a signer is bound to: (backend, include_headers, credentials, signer).
+_Bound = tuple[Any, frozenset[str], tuple[str, str, Optional[str]], _core.Signer]
 
 # Methods that need no checking (anything else is checked, then uppercased).
 _METHODS = frozenset(["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"])
@@ -143,7 +146,7 @@ class AWS4Auth(AuthBase):
         self._clock = ClockOffset()
         # (backend, include_headers as bound, credentials, signer): replaced as a whole,
         # so a thread never pairs one request's credentials with another's signer.
-        self._bound: tuple[Any, frozenset[str], tuple[str, str, str | None], _core.Signer] | None = None
+        self._bound: _Bound | None = None
         if credentials is None:
             self._signer()
 
@@ -173,6 +176,11 @@ class AWS4Auth(AuthBase):
 
     def _signer(self) -> _core.Signer:
         """The signer for the current credentials, backend and ``include_headers``."""
+        return self._binding()[3]
+
+    def _binding(self) -> _Bound:
+        """``(backend, include_headers, credentials, signer)``, current; one tuple, so that
+        a request never pairs its signer with credentials another thread bound since."""
         bound = self._bound
         if (  # the hot path: the very credentials it was bound with, already checked
             bound is not None
@@ -183,14 +191,14 @@ class AWS4Auth(AuthBase):
             and bound[2][2] is self.security_token
             and bound[1] == self.include_headers
         ):
-            return bound[3]
+            return bound
         return self._bind(bound)
 
-    def _bind(self, bound: Any) -> _core.Signer:
+    def _bind(self, bound: _Bound | None) -> _Bound:
         credentials = self._current_credentials()
         if bound is not None and bound[0] is _core.backend and bound[1] == self.include_headers:
             if bound[2] == credentials:
-                return bound[3]  # type: ignore[no-any-return]
+                return bound
             signer: _core.Signer = bound[3].with_credentials(*credentials)
             include = bound[1]
         else:
@@ -207,13 +215,14 @@ class AWS4Auth(AuthBase):
                 double_encode=self._double_encode,
                 content_sha256=True,
             )
-        self._bound = (_core.backend, include, credentials, signer)
-        return signer
+        self._bound = bound = (_core.backend, include, credentials, signer)
+        return bound
 
     def sign(self, request: Any) -> Any:
         """Sign ``request`` in place (its body must have been read unless the payload
         is unsigned or streamed) and return it."""
-        signer = self._signer()
+        bound = self._binding()
+        signer = bound[3]
         # Requests without a body get neither chunks nor checksums.
         with_body = (self.streaming or self.checksum is not None) and _aws_streaming.has_body(request)
         streaming = self.streaming and with_body
@@ -243,8 +252,6 @@ class AWS4Auth(AuthBase):
         else:
             request.headers = type(headers)([(name, value) for name, _, value in signed])
         if streaming:
-            bound = self._bound
-            assert bound is not None  # set by self._signer()
             signing = None if self.unsigned_payload else self._chunk_signing(request, bound[2][1])
             _aws_streaming.attach(request, source, length, self.chunk_size, self.checksum, signing)
         return request
@@ -427,7 +434,8 @@ class AWS4Auth(AuthBase):
         seconds = expiry(expires_in)
         access_id, secret_key, token = self._current_credentials()
         return _aws_post.presign_post(
-            parsed, key, fields, conditions, seconds, (access_id, secret_key, token), self.region, self.service
+            parsed, key, fields, conditions, seconds, (access_id, secret_key, token), self.region, self.service,
+            self._clock.now(),
         )
 
 
