@@ -1,16 +1,14 @@
 #!/usr/bin/env python3
 """Install one built artifact of httpx_auth into a fresh venv and test it there.
 
-    python .ci/dist_test.py ARTIFACT --backend rust|python [--no-rust] [--python EXE]
-                            [--smoke-only]
+    python .ci/dist_test.py ARTIFACT --backend rust|python [--no-rust] [--python EXE] [--smoke-only]
 
-An sdist is first built into a wheel by pip (as ``pip install`` does: compiling the
-Rust core). In a new venv made by EXE (default: this interpreter; PyPy works too):
-install the artifact alone and run dist_smoke.py with httpx only; unless
-``--smoke-only``, add the ``dev`` extra (with uv when at hand), smoke-check again with
-httpx and httpx2, and run this checkout's unit tests against the install (the
-dist_guard plugin refuses any other copy of the package). ``--no-rust`` takes cargo,
-rustc and rustup off PATH first. Runs on Linux, macOS and Windows (release workflow).
+An sdist is first built into a wheel by pip (compiling the Rust core). In a new venv made
+by EXE (default: this interpreter; PyPy too): the artifact alone, then dist_smoke.py with
+httpx only; unless ``--smoke-only``, its ``dev`` extra (with uv when at hand), smoke
+checks with httpx and httpx2, and this checkout's unit tests run against the install
+(``-p dist_guard``). ``--no-rust`` takes cargo, rustc and rustup off PATH first.
+Runs on Linux, macOS and Windows (the release workflow calls it too).
 """
 
 from __future__ import annotations
@@ -47,7 +45,7 @@ def without_rust(env: dict[str, str]) -> dict[str, str]:
 
 def installer(python: str) -> list[str]:
     try:
-        from uv import find_uv_bin
+        from uv import find_uv_bin  # faster than pip, when the tools venv has it
     except ImportError:
         return [python, "-m", "pip", "install", "--quiet"]
     return [find_uv_bin(), "pip", "install", "--quiet", "--python", python]
