@@ -79,10 +79,7 @@ def main() -> int:
     if len(set(wheel_files.values())) > 1:
         (a, fa), (b, fb) = list(wheel_files.items())[:2]
         errors.append(f"wheels hold different files: only in {a}: {sorted(fa - fb)}, only in {b}: {sorted(fb - fa)}")
-    for error in errors:
-        print(f"dist_metadata: {error}", file=sys.stderr)
-    if not errors:
-        print(f"dist_metadata: ok, {len(args.artifacts)} artifacts agree ({version[1]})")
+    print("\n".join(f"dist_metadata: {e}" for e in errors) or f"dist_metadata: ok, {len(args.artifacts)} agree")
     return 1 if errors else 0
 
 
