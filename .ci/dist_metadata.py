@@ -27,30 +27,29 @@ SAME = ("Name", "Version", "Summary", "Requires-Python", "Requires-Dist", "Provi
 EXTENSION = re.compile(r"httpx_auth/_native(\.abi3\.so|\.pyd)$")
 
 
-def read(path: Path) -> tuple[dict[str, object], frozenset[str]]:
-    """(metadata fields, package files without the extension) of one artifact."""
+def read(path: Path) -> tuple[dict[str, object], frozenset[str] | None]:
+    """(metadata fields, package files but the extension; None for an sdist) of one artifact."""
+    files = entry_points = None
     if path.name.endswith(".whl"):
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
             info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
             raw = zf.read(f"{info}/METADATA")
-            entry_points = zf.read(f"{info}/entry_points.txt") if f"{info}/entry_points.txt" in names else b""
+            entry_points = zf.read(f"{info}/entry_points.txt").decode() if f"{info}/entry_points.txt" in names else ""
         files = frozenset(n for n in names if n.startswith("httpx_auth/") and n[-1] != "/" and not EXTENSION.search(n))
         if sum(bool(EXTENSION.search(n)) for n in names) != (0 if path.name.endswith("-none-any.whl") else 1):
             raise SystemExit(f"dist_metadata: {path.name}: wrong number of compiled extensions")
     else:
         with tarfile.open(path) as tar:
             member = next(m for m in tar.getmembers() if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO"))
-            handle = tar.extractfile(member)
-            assert handle is not None
-            raw, entry_points, files = handle.read(), None, frozenset()
+            raw = tar.extractfile(member).read()  # type: ignore[union-attr]
     msg = email.parser.BytesParser().parsebytes(raw)
     fields: dict[str, object] = {key: sorted(msg.get_all(key) or []) for key in SAME}
     fields["Requires-Dist"] = sorted(str(Requirement(r)) for r in msg.get_all("Requires-Dist") or [])
     fields["Description-Content-Type"] = str(msg.get("Description-Content-Type")).split(";")[0]
     fields["Description"] = str(msg.get_payload()).strip()
     if entry_points is not None:
-        fields["entry points"] = sorted(line.replace(" ", "") for line in entry_points.decode().splitlines() if line.strip())
+        fields["entry points"] = sorted(line.replace(" ", "") for line in entry_points.splitlines() if line.strip())
     return fields, files
 
 
@@ -64,21 +63,16 @@ def main() -> int:
     errors = []
     if args.git_tag and args.git_tag.removeprefix("v") != version[1]:
         errors.append(f"tag {args.git_tag} does not name Cargo.toml's version {version[1]}")
-    first: dict[str, object] = {}
-    wheel_files: dict[str, frozenset[str]] = {}
+    first: dict[str, tuple[str, object]] = {}
     for path in args.artifacts:
         fields, files = read(path)
         if fields["Version"] != [version[1]]:
             errors.append(f"{path.name}: version {fields['Version']}, Cargo.toml says {version[1]}")
-        if path.name.endswith(".whl"):
-            wheel_files[path.name] = files
-        for key, value in fields.items():
-            first.setdefault(key, value)
-            if value != first[key]:
-                errors.append(f"{path.name}: {key} differs from {args.artifacts[0].name}: {value!r}")
-    if len(set(wheel_files.values())) > 1:
-        (a, fa), (b, fb) = list(wheel_files.items())[:2]
-        errors.append(f"wheels hold different files: only in {a}: {sorted(fa - fb)}, only in {b}: {sorted(fb - fa)}")
+        for key, value in [*fields.items(), *([("files", files)] if files is not None else [])]:
+            seen, expected = first.setdefault(key, (path.name, value))
+            if value != expected:
+                shown = sorted(value ^ expected) if isinstance(value, frozenset) else f"{value!r} != {expected!r}"  # type: ignore[operator]
+                errors.append(f"{path.name}: {key} differs from {seen}'s: {shown}")
     print("\n".join(f"dist_metadata: {e}" for e in errors) or f"dist_metadata: ok, {len(args.artifacts)} agree")
     return 1 if errors else 0
 
