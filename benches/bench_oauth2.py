@@ -1,6 +1,9 @@
 """Per-request cost of an OAuth2 auth whose token is cached, against a bare request.
 
-Two measures:
+Three measures:
+- the cached-token flow against one ``httpx.BasicAuth`` flow step (issue 17: it must be
+  cheaper), CPU time per thread, contenders interleaved round by round, each flow on a
+  fresh request (the header is not there yet, as for a request a client just built);
 - the flow alone, on an already built request (start the auth's flow, take the request
   it sends, hand the response back, finish): what an auth adds to each request. The
   peer is ``httpx.Auth()``, the flow a request without auth runs, so the difference is
@@ -12,6 +15,8 @@ Two measures:
 
 from __future__ import annotations
 
+import statistics
+import time
 import timeit
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,3 +129,39 @@ def bench_oauth2_request_through_client(benchmark: Any, with_auth: bool) -> None
         response = benchmark(client.send, request, auth=auth)
     assert response.status_code == 200
     assert ("authorization" in request.headers) is with_auth
+
+
+def _flows_cpu_time(auth: Any, requests: list[httpx.Request], response: httpx.Response) -> float:
+    """CPU time of this thread per flow, over ``requests`` (each used once)."""
+    start = time.thread_time()
+    for request in requests:
+        _flow(auth, request, response)
+    return (time.thread_time() - start) / len(requests)
+
+
+@pytest.mark.parametrize("http_name", ["httpx", "httpx2"])
+def bench_oauth2_cached_flow_cheaper_than_basic_auth(benchmark: Any, http_name: str) -> None:
+    """Median CPU time per flow: our cached-token flow against ``BasicAuth``, same run."""
+    http = pytest.importorskip(http_name)
+    contenders = {"httpx.BasicAuth": http.BasicAuth("user", "password"), "OAuth2ClientCredentials": _cached(_client_credentials())}
+    response = http.Response(200)
+    rounds, per_round = (3, 50) if benchmark.disabled else (25, 2000)
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for index in range(rounds):
+        order = list(contenders) if index % 2 == 0 else list(reversed(contenders))
+        for name in order:
+            requests = [http.Request("GET", "https://api.example.com/data") for _ in range(per_round)]
+            samples[name].append(_flows_cpu_time(contenders[name], requests, response))
+            assert requests[-1].headers["authorization"].startswith(("Basic ", "Bearer cached-token"))
+    summary = {
+        name: {"median_us": round(statistics.median(s) * 1e6, 3), "min_us": round(min(s) * 1e6, 3), "max_us": round(max(s) * 1e6, 3)}
+        for name, s in samples.items()
+    }
+    benchmark.group = f"oauth2: cached-token flow vs BasicAuth ({http_name})"
+    benchmark.extra_info.update(summary)
+    print(f"\n{http_name}: {summary}")
+    request = http.Request("GET", "https://api.example.com/data")
+    benchmark(_flow, contenders["OAuth2ClientCredentials"], request, response)
+    if not benchmark.disabled:
+        ours, peer = summary["OAuth2ClientCredentials"]["median_us"], summary["httpx.BasicAuth"]["median_us"]
+        assert ours < peer, f"cached-token flow {ours} µs is not cheaper than BasicAuth's {peer} µs"

@@ -1,12 +1,14 @@
 //! The compiled core of httpx_auth. Every concern lives in its own module as
 //! plain Rust over `&str`/`&[u8]`; this file alone knows about Python.
 
+pub mod checksum;
 pub mod hashing;
 pub mod jwt;
 pub mod pkce;
 pub mod signing_key;
 pub mod sigv4;
 pub mod sigv4_canon;
+pub mod sigv4_chunked;
 pub mod sigv4_presign;
 
 #[cfg(feature = "python")]
@@ -335,6 +337,98 @@ mod bindings {
         urls.map_err(sigv4_error)
     }
 
+    // --- S3 checksums and aws-chunked signatures (rust/checksum.rs, rust/sigv4_chunked.rs) ---
+
+    fn algorithm(name: &str) -> PyResult<crate::checksum::Algorithm> {
+        crate::checksum::Algorithm::parse(name)
+            .ok_or_else(|| PyValueError::new_err(format!("unknown checksum algorithm {name:?}")))
+    }
+
+    /// The digest (big-endian bytes) of `data` under the checksum `algorithm`.
+    #[pyfunction]
+    fn checksum_digest<'py>(
+        py: Python<'py>,
+        algorithm: &str,
+        data: &[u8],
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let algorithm = self::algorithm(algorithm)?;
+        let run = || crate::checksum::digest(algorithm, data);
+        let digest = if data.len() >= RELEASE_GIL_FROM {
+            py.detach(run)
+        } else {
+            run()
+        };
+        Ok(PyBytes::new(py, &digest))
+    }
+
+    /// A checksum computed a piece at a time (`update`, then `digest`).
+    #[pyclass(module = "httpx_auth._native", name = "Checksum")]
+    struct Checksum {
+        inner: crate::checksum::Checksum,
+    }
+
+    #[pymethods]
+    impl Checksum {
+        #[new]
+        fn new(algorithm: &str) -> PyResult<Self> {
+            Ok(Checksum {
+                inner: crate::checksum::Checksum::new(self::algorithm(algorithm)?),
+            })
+        }
+
+        fn update(&mut self, py: Python<'_>, data: &[u8]) {
+            let inner = &mut self.inner;
+            if data.len() >= RELEASE_GIL_FROM {
+                py.detach(|| inner.update(data));
+            } else {
+                inner.update(data);
+            }
+        }
+
+        fn digest<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+            PyBytes::new(py, &self.inner.digest())
+        }
+    }
+
+    /// The signature of one chunk of an aws-chunked upload.
+    #[pyfunction]
+    fn sigv4_chunk_signature(
+        py: Python<'_>,
+        signing_key: &[u8],
+        amz_date: &str,
+        scope: &str,
+        previous: &str,
+        data: &[u8],
+    ) -> String {
+        let signer = crate::sigv4_chunked::ChunkSigner {
+            signing_key,
+            amz_date,
+            scope,
+        };
+        if data.len() >= RELEASE_GIL_FROM {
+            py.detach(|| signer.chunk(previous, data))
+        } else {
+            signer.chunk(previous, data)
+        }
+    }
+
+    /// The signature of the trailing headers of an aws-chunked upload.
+    #[pyfunction]
+    fn sigv4_trailer_signature(
+        signing_key: &[u8],
+        amz_date: &str,
+        scope: &str,
+        previous: &str,
+        canonical_trailer: &[u8],
+    ) -> String {
+        let signer = crate::sigv4_chunked::ChunkSigner {
+            signing_key,
+            amz_date,
+            scope,
+        };
+        signer.trailer(previous, canonical_trailer)
+    }
+
     #[pymodule]
     fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add_function(wrap_pyfunction!(sha256_hex, m)?)?;
@@ -348,6 +442,10 @@ mod bindings {
         m.add_function(wrap_pyfunction!(sigv4_sign_headers, m)?)?;
         m.add_function(wrap_pyfunction!(sigv4_presign, m)?)?;
         m.add_function(wrap_pyfunction!(sigv4_presign_keys, m)?)?;
+        m.add_function(wrap_pyfunction!(checksum_digest, m)?)?;
+        m.add_class::<Checksum>()?;
+        m.add_function(wrap_pyfunction!(sigv4_chunk_signature, m)?)?;
+        m.add_function(wrap_pyfunction!(sigv4_trailer_signature, m)?)?;
         Ok(())
     }
 }

@@ -7,6 +7,7 @@ from typing import Any
 
 from httpx_auth import _core
 from httpx_auth._aws import AWS4Auth
+from httpx_auth._aws_checksum import checksum
 from httpx_auth._base import SupportMultiAuth
 from httpx_auth._errors import (
     AuthenticationFailed,
@@ -38,6 +39,7 @@ from httpx_auth._oauth2 import (
     OktaImplicit,
     OktaImplicitIdToken,
     OktaResourceOwnerPasswordCredentials,
+    RedisTokenCache,
     TokenMemoryCache,
     WakaTimeAuthorizationCode,
 )
@@ -86,6 +88,7 @@ __all__ = [
     "OktaResourceOwnerPasswordCredentials",
     "QueryApiKey",
     "RedirectPortUnavailable",
+    "RedisTokenCache",
     "StateNotProvided",
     "SupportMultiAuth",
     "TimeoutOccurred",
@@ -93,4 +96,5 @@ __all__ = [
     "TokenMemoryCache",
     "WakaTimeAuthorizationCode",
     "__version__",
+    "checksum",
 ]

@@ -7,14 +7,14 @@ and out of the request.
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
 from typing import Any
 
 import httpx
 
-from httpx_auth import _core
+from httpx_auth import _aws_checksum, _aws_post, _aws_streaming, _core
 from httpx_auth import _validation as check
+from httpx_auth._aws_clock import ClockOffset, needs_body, replayable
 from httpx_auth._aws_params import (
     EMPTY_SHA256,
     UNSIGNED_PAYLOAD,
@@ -26,7 +26,7 @@ from httpx_auth._aws_params import (
     provided_credentials,
     scope_part,
 )
-from httpx_auth._base import OneStepAuth
+from httpx_auth._base import AuthBase
 from httpx_auth._errors import InvalidParameter
 
 __all__ = ["AWS4Auth"]
@@ -48,7 +48,7 @@ def _set_header_list(request: Any, signed: list[tuple[bytes, bytes, bytes]]) -> 
         request.headers = type(headers)([(name, value) for name, _, value in signed])
 
 
-class AWS4Auth(OneStepAuth):
+class AWS4Auth(AuthBase):
     """Sign requests with AWS Signature Version 4 (``Authorization`` header), or
     presign URLs.
 
@@ -67,6 +67,15 @@ class AWS4Auth(OneStepAuth):
         security_token)`` (or an object with ``access_key``, ``secret_key`` and
         ``token``, like botocore's credentials), called for every request; replaces
         ``access_id``, ``secret_key`` and ``security_token``.
+    :param checksum: ``"crc32"``, ``"crc32c"``, ``"crc64nvme"``, ``"sha1"`` or
+        ``"sha256"``: send the body's ``x-amz-checksum-<checksum>`` (a trailer when streaming).
+    :param streaming: send bodies of known length ``aws-chunked``, each chunk signed as
+        it goes out (memory stays O(chunk_size)); see docs/s3-integrity.md.
+    :param chunk_size: bytes per chunk when streaming (at least 8 KiB).
+    :param correct_clock_skew: when AWS refuses a request because this host's clock is
+        off, take the server's time from its answer, sign the request again with it and
+        send it once more (bodies held in memory only); later signatures and presigned
+        URLs use the corrected time too.
     """
 
     def __init__(
@@ -80,6 +89,10 @@ class AWS4Auth(OneStepAuth):
         *,
         unsigned_payload: bool = False,
         credentials: CredentialsProvider | None = None,
+        checksum: str | None = None,
+        streaming: bool = False,
+        chunk_size: int = 65536,
+        correct_clock_skew: bool = True,
     ) -> None:
         if credentials is not None:
             if not callable(credentials):
@@ -100,14 +113,21 @@ class AWS4Auth(OneStepAuth):
         self.region = scope_part("region", region, "us-east-1")
         self.service = scope_part("service", service, "s3")
         self.unsigned_payload = bool(unsigned_payload)
-        # A signed payload is the body's hash: the body must be read first.
-        self.requires_request_body = not self.unsigned_payload
+        self.checksum = None if checksum is None else _aws_checksum.algorithm_name(checksum)
+        self.streaming = bool(streaming)
+        self.chunk_size = _aws_streaming.chunk_size_of(chunk_size)
+        if self.streaming and self.unsigned_payload and self.checksum is None:
+            raise InvalidParameter("streaming=True with unsigned_payload=True needs a checksum= to send as trailer.")
+        # A signed payload (or a checksum header) needs the whole body first; a streamed one never does.
+        self.requires_request_body = not self.streaming and (not self.unsigned_payload or self.checksum is not None)
         self.include_headers, self._include = header_patterns(include_headers)
         # S3 signs paths as sent (never normalised, encoded once) and presigns without a
         # body hash; every other service normalises, encodes twice and signs an empty body.
         s3 = is_s3(self.service)
         self._normalize_path = self._double_encode = not s3
         self._presign_payload = UNSIGNED_PAYLOAD if s3 else EMPTY_SHA256
+        self.correct_clock_skew = bool(correct_clock_skew)
+        self._clock = ClockOffset()
 
     def __repr__(self) -> str:
         parts = [f"region={self.region!r}", f"service={self.service!r}"]
@@ -119,6 +139,12 @@ class AWS4Auth(OneStepAuth):
                 parts.append("security_token=<hidden>")
         if self.unsigned_payload:
             parts.append("unsigned_payload=True")
+        if self.checksum is not None:
+            parts.append(f"checksum={self.checksum!r}")
+        if self.streaming:
+            parts.append(f"streaming=True, chunk_size={self.chunk_size}")
+        if not self.correct_clock_skew:
+            parts.append("correct_clock_skew=False")
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def _current_credentials(self) -> tuple[str, str, str | None]:
@@ -129,13 +155,23 @@ class AWS4Auth(OneStepAuth):
 
     def sign(self, request: Any) -> Any:
         """Sign ``request`` in place (its body must have been read unless the payload
-        is unsigned) and return it."""
+        is unsigned or streamed) and return it."""
         access_id, secret_key, token = self._current_credentials()
-        if self.unsigned_payload:
+        # Requests without a body get neither chunks nor checksums.
+        with_body = (self.streaming or self.checksum is not None) and _aws_streaming.has_body(request)
+        streaming = self.streaming and with_body
+        if streaming:
+            source, length = _aws_streaming.prepare(request, self.chunk_size, self.checksum, not self.unsigned_payload)
+            payload_hash = _aws_streaming.payload_mode(not self.unsigned_payload, self.checksum)
+        elif self.unsigned_payload:
             payload_hash = UNSIGNED_PAYLOAD
         else:
             body = request.content
             payload_hash = _core.backend.sha256_hex(body) if body else EMPTY_SHA256
+        if self.checksum is not None and with_body and not streaming:
+            request.headers[_aws_checksum.header_name(self.checksum)] = _aws_checksum.checksum(
+                self.checksum, request.content
+            )
         signed = _core.backend.sigv4_sign_headers(
             request.method,
             request.url.raw_path,
@@ -148,15 +184,75 @@ class AWS4Auth(OneStepAuth):
             token,
             self.region,
             self.service,
-            int(time.time()),
+            self._clock.now(),
             self._normalize_path,
             self._double_encode,
         )
         _set_header_list(request, signed)
+        if streaming:
+            signing = None if self.unsigned_payload else self._chunk_signing(request, secret_key)
+            _aws_streaming.attach(request, source, length, self.chunk_size, self.checksum, signing)
         return request
+
+    def _chunk_signing(self, request: Any, secret_key: str) -> _aws_streaming.Signing:
+        amz_date = request.headers["x-amz-date"]
+        seed = request.headers["authorization"].rpartition("Signature=")[2]
+        date = amz_date[:8]
+        key = _core.backend.sigv4_signing_key(secret_key, date, self.region, self.service)
+        return _aws_streaming.Signing(key, amz_date, f"{date}/{self.region}/{self.service}/aws4_request", seed)
 
     def _apply(self, request: Any) -> Any:
         return self.sign(request)
+
+    # The flows send the signed request and, when AWS refuses it for a skewed clock,
+    # sign it again with the server's time and send it once more (see _aws_clock).
+    # The drivers below read a refusal's body when only it tells the server's time; a
+    # subclass that wraps ``auth_flow`` (the reference's way to refresh credentials) is
+    # driven through its own ``auth_flow`` instead.
+
+    def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
+        response = yield self.sign(request)
+        if self._skewed(resendable, response, offset):
+            yield self.sign(request)
+
+    def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if type(self).auth_flow is not AWS4Auth.auth_flow:
+            return super().sync_auth_flow(request)
+        return self._sync_flow(request)
+
+    def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        if type(self).auth_flow is not AWS4Auth.auth_flow:
+            return super().async_auth_flow(request)
+        return self._async_flow(request)
+
+    def _sync_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if self.requires_request_body:
+            request.read()
+        offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
+        response = yield self.sign(request)
+        if self.correct_clock_skew and needs_body(response):
+            response.read()
+        if self._skewed(resendable, response, offset):
+            yield self.sign(request)
+
+    async def _async_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        if self.requires_request_body:
+            await request.aread()
+        offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
+        response = yield self.sign(request)
+        if self.correct_clock_skew and needs_body(response):
+            await response.aread()
+        if self._skewed(resendable, response, offset):
+            yield self.sign(request)
+
+    def _skewed(self, resendable: bool, response: Any, signed_with: float) -> bool:
+        """Whether the request was refused for a skewed clock and can be sent again (the
+        correction is learnt either way: a streamed body is not resent, later requests
+        are signed right)."""
+        if not self.correct_clock_skew:
+            return False
+        return self._clock.correct(response, signed_with) and resendable
 
     # --- presigned URLs ---------------------------------------------------------
 
@@ -203,7 +299,7 @@ class AWS4Auth(OneStepAuth):
             token,
             self.region,
             self.service,
-            int(time.time()),
+            self._clock.now(),
             seconds,
             self._normalize_path,
             self._double_encode,
@@ -249,12 +345,37 @@ class AWS4Auth(OneStepAuth):
             token,
             self.region,
             self.service,
-            int(time.time()),
+            self._clock.now(),
             seconds,
             self._normalize_path,
             self._double_encode,
         )
         return urls
+
+    def presign_post(
+        self,
+        url: str | httpx.URL | Any,
+        key: str,
+        fields: Mapping[str, str] | None = None,
+        conditions: Iterable[Any] | None = None,
+        expires_in: int = 3600,
+    ) -> dict[str, Any]:
+        """A browser upload form (S3 POST policy): ``{"url": ..., "fields": {...}}``, like
+        boto3's ``generate_presigned_post``; post ``fields`` then the ``file``.
+
+        :param url: the bucket's URL (path style or virtual-hosted).
+        :param key: the object key; a key ending in ``${filename}`` accepts any file name.
+        :param fields: more form fields (``Content-Type``, ``acl``...), each also signed as a condition.
+        :param conditions: more policy conditions (``{"acl": "public-read"}``,
+            ``["content-length-range", 1, 1048576]``...).
+        :param expires_in: seconds the form stays valid (1 second to 7 days).
+        """
+        parsed = _absolute_url("url", url)
+        seconds = expiry(expires_in)
+        access_id, secret_key, token = self._current_credentials()
+        return _aws_post.presign_post(
+            parsed, key, fields, conditions, seconds, (access_id, secret_key, token), self.region, self.service
+        )
 
 
 def _absolute_url(name: str, url: Any) -> httpx.URL:

@@ -9,13 +9,15 @@ them straight out instead of passing them through the auths that follow.
 A flow may also yield ``Offload(fn)`` for blocking work (waiting for a browser, or for
 another thread's token request): the sync driver calls ``fn()`` in place, the async
 driver runs it in a worker thread so the event loop never blocks. The result (or the
-exception) is sent back into the flow.
+exception) is sent back into the flow. ``Offload(fn, fn_async)`` also gives a coroutine
+function doing the same work without blocking (say, with an asyncio client): the async
+driver awaits ``fn_async()`` on the loop instead of occupying a thread.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any
 
 import anyio.to_thread
@@ -37,10 +39,14 @@ def is_internal(request: Any) -> bool:
 
 
 class Offload:
-    """Yielded by a flow: blocking work for the driver to run (off the event loop)."""
+    """Yielded by a flow: blocking work for the driver to run (off the event loop).
 
-    def __init__(self, fn: Callable[[], Any]) -> None:
+    ``fn_async``, when given, is the same work as a coroutine function: the async
+    driver awaits it instead of running ``fn`` in a worker thread."""
+
+    def __init__(self, fn: Callable[[], Any], fn_async: Callable[[], Awaitable[Any]] | None = None) -> None:
         self.fn = fn
+        self.fn_async = fn_async
 
 
 def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
@@ -53,7 +59,10 @@ def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
 
 async def _step_async(flow: Generator[Any, Any, None], item: Offload) -> Any:
     try:
-        result = await anyio.to_thread.run_sync(item.fn, abandon_on_cancel=True)
+        if item.fn_async is not None:
+            result = await item.fn_async()
+        else:
+            result = await anyio.to_thread.run_sync(item.fn, abandon_on_cancel=True)
     except Exception as error:
         return flow.throw(error)
     return flow.send(result)

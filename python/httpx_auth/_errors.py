@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from httpx_auth._compat import HTTP_ERROR_BASES
 
@@ -96,15 +97,26 @@ class TokenExpiryNotProvided(HttpxAuthException):
 
 
 class InvalidGrantRequest(HttpxAuthException):
-    """The authorization server refused the request (RFC 6749 §5.2 / §4.1.2.1)."""
+    """The authorization server refused the request (RFC 6749 §5.2 / §4.1.2.1).
+
+    ``error`` is the error code; like the original library, the first argument may also
+    be the server's answer (an httpx response) or its fields (a mapping), from which the
+    code, description and URI are read.
+    """
 
     def __init__(
         self,
-        error: str,
+        error: Any,
         error_description: str | None = None,
         error_uri: str | None = None,
         status_code: int | None = None,
     ) -> None:
+        if not isinstance(error, str):
+            status_code = getattr(error, "status_code", status_code)
+            fields = error if isinstance(error, Mapping) else _answer_fields(error)
+            error = str(fields.get("error") or "invalid_request")
+            error_description = _field(fields, "error_description", error_description)
+            error_uri = _field(fields, "error_uri", error_uri)
         self.error = error
         self.error_description = error_description
         self.error_uri = error_uri
@@ -113,6 +125,21 @@ class InvalidGrantRequest(HttpxAuthException):
         if error_uri:
             message += f"\nMore information can be found on {error_uri}"
         super().__init__(message)
+
+
+def _field(fields: Mapping[str, Any], name: str, default: str | None) -> str | None:
+    value = fields.get(name)
+    return default if value is None else str(value)
+
+
+def _answer_fields(response: Any) -> Mapping[str, Any]:
+    """The fields of a token endpoint's answer, or none when it is unreadable."""
+    from httpx_auth._oauth2.token_response import response_fields  # it imports this module
+
+    try:
+        return response_fields(response)
+    except Exception:  # unreadable or unread: an answer without fields
+        return {}
 
 
 class RedirectPortUnavailable(HttpxAuthException):
@@ -127,11 +154,18 @@ class RedirectPortUnavailable(HttpxAuthException):
         )
 
 
-class InvalidTokenResponse(HttpxAuthException):
+class InvalidTokenResponse(InvalidGrantRequest):
     """The token endpoint's answer is not a usable token response (an HTML error page,
-    invalid JSON, a field of the wrong type, an implausible ``expires_in``...)."""
+    invalid JSON, a field of the wrong type, an implausible ``expires_in``...).
+
+    An ``InvalidGrantRequest`` too, so that code catching the refusals of the original
+    library catches these answers as before; its ``error`` is
+    ``"invalid_token_response"`` (no RFC 6749 code: the answer carried none)."""
 
     def __init__(self, reason: str, status_code: int | None = None) -> None:
         self.reason = reason
+        self.error = "invalid_token_response"
+        self.error_description = reason
+        self.error_uri = None
         self.status_code = status_code
-        super().__init__(f"Invalid token response: {reason}")
+        HttpxAuthException.__init__(self, f"Invalid token response: {reason}")

@@ -12,7 +12,8 @@ import hashlib
 import json
 import re
 
-from httpx_auth import _purepy_sigv4
+from httpx_auth import _purepy_checksum, _purepy_sigv4, _purepy_sigv4_chunked
+from httpx_auth._purepy_checksum import Checksum, checksum_digest
 from httpx_auth._purepy_sigv4 import (
     sigv4_amz_date,
     sigv4_canonical_request,
@@ -23,9 +24,11 @@ from httpx_auth._purepy_sigv4 import (
     sigv4_signing_key,
     sigv4_string_to_sign,
 )
+from httpx_auth._purepy_sigv4_chunked import sigv4_chunk_signature, sigv4_trailer_signature
 
 __all__ = ["jwt_exp", "pkce_s256_challenge", "sha256_hex"]
 __all__ += _purepy_sigv4.__all__
+__all__ += _purepy_checksum.__all__ + _purepy_sigv4_chunked.__all__
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 

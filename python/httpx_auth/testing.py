@@ -23,6 +23,9 @@ In ``reply_url``, ``{state}`` and ``{nonce}`` stand for the values actually sent
 does any ``state`` value equal to the one written in ``opened_url``. Any other state
 value is sent as written: that is how a test simulates a forged reply. ``reply_url``
 may also be a function of the URL actually opened, returning the reply (or ``None``).
+``data``, when given, is sent as the body of a POST to ``reply_url`` (what a
+``response_mode=form_post`` answer, or the page's script, sends), with the same
+substitutions.
 """
 
 from __future__ import annotations
@@ -37,10 +40,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from httpx_auth._errors import TimeoutOccurred
-from httpx_auth._oauth2 import redirect_server
-from httpx_auth._oauth2.cache import TokenMemoryCache
-from httpx_auth._oauth2.grant import OAuth2
-from httpx_auth._oauth2.reply import FRAGMENT_PAGE, AuthorizationRequest, Page, ReplyCatcher
+from httpx_auth._oauth2.browser.reply import FRAGMENT_PAGE, AuthorizationRequest, Page, ReplyCatcher
+from httpx_auth._oauth2.caches.memory import TokenMemoryCache
+from httpx_auth._oauth2.settings import OAuth2
 from httpx_auth._oauth2.token import Token
 
 __all__ = [
@@ -109,14 +111,19 @@ class Tab:
     page the redirect server showed in it.
     """
 
-    def __init__(self, expected_url: str | None, reply_url: Reply) -> None:
+    def __init__(
+        self, expected_url: str | None, reply_url: Reply, displayed_html: str | None = None, data: str | None = None
+    ) -> None:
         self.expected_url = expected_url
         self.reply_url = reply_url
+        self.expected_html = displayed_html
+        self.data = data
         self.opened_url: str | None = None
         self.sent_reply_url: str | None = None
         self.page: Page | None = None
         #: Why the reply never completed the authorization, if it did not.
         self.problem: str | None = None
+        self._replied = threading.Event()  # the tab is done: a final page, or a problem
 
     def __repr__(self) -> str:
         return f"Tab(opened_url={self.expected_url!r})"
@@ -126,36 +133,47 @@ class Tab:
         """The HTML of the last page shown in the tab."""
         return None if self.page is None else self.page.html
 
-    def assert_success(self) -> None:
-        """Assert that the tab was opened and showed the success page."""
-        information = self._final_page().information
+    def assert_success(self, timeout: float = 1) -> None:
+        """Assert that the tab was opened and showed the success page (waiting up to
+        ``timeout`` seconds for it, when the code under test runs in another thread)."""
+        information = self._final_page(timeout).information
         assert information is None, f"{self!r} showed the failure page: {information}"
 
-    def assert_failure(self, message: str) -> None:
-        """Assert that the tab was opened and showed the failure page explaining ``message``."""
-        information = self._final_page().information
+    def assert_failure(self, message: str, timeout: float = 1) -> None:
+        """Assert that the tab was opened and showed the failure page explaining ``message``
+        (waiting up to ``timeout`` seconds for it)."""
+        information = self._final_page(timeout).information
         assert information is not None, f"{self!r} showed the success page, not a failure."
         assert information == message, f"{self!r} showed another failure.\nexpected: {message}\nshown:    {information}"
 
-    def _final_page(self) -> Page:
-        """The page that ended the authorization; fails the test if the tab never got there."""
+    def _final_page(self, timeout: float) -> Page:
+        """The page that ended the authorization; fails the test if the tab never got there
+        (or showed another page than the ``displayed_html`` expected)."""
+        self._replied.wait(timeout)
         assert self.opened_url is not None, f"{self!r} was never opened."
         assert self.page is not None and self.page.final, (
             f"{self!r} did not complete the authorization: {self.problem or 'no reply reached the redirect server.'}"
         )
+        if self.expected_html is not None:
+            assert self.page.html == self.expected_html, f"{self!r} showed another page:\n{self.page.html}"
         return self.page
 
     def _reply(self, request: AuthorizationRequest) -> str | None:
         assert self.opened_url is not None
         reply = self.reply_url(self.opened_url) if callable(self.reply_url) else self.reply_url
-        if reply is None:
-            return None
+        return None if reply is None else self._substitute(request, reply)
+
+    def _substitute(self, request: AuthorizationRequest, reply: str) -> str:
+        """``reply`` with the values actually sent in place of those the test wrote."""
+        assert self.opened_url is not None
         nonce = dict(_query(self.opened_url)).get("nonce", "")
         reply = reply.replace("{state}", request.state).replace("{nonce}", nonce)
         written = dict(_query(self.expected_url)).get("state") if self.expected_url else None
         if written:
             reply = re.sub(
-                rf"(?<=[?&#])state={re.escape(written)}(?=[&#]|$)", lambda _: f"state={request.state}", reply
+                rf"(?<![^?&#])state={re.escape(written)}(?=[&#]|$)",  # at the start, or after ? & #
+                lambda _: f"state={request.state}",
+                reply,
             )
         return reply
 
@@ -171,10 +189,14 @@ class BrowserMock:
         self.tabs: list[Tab] = []
         self._lock = threading.Lock()
 
-    def add_response(self, opened_url: str | None, reply_url: Reply) -> Tab:
+    def add_response(
+        self, opened_url: str | None, reply_url: Reply, displayed_html: str | None = None, data: str | None = None
+    ) -> Tab:
         """Expect the browser to open ``opened_url`` (any URL for ``None``), and reply
-        with the browser visiting ``reply_url`` (never, for ``None``)."""
-        tab = Tab(opened_url, reply_url)
+        with the browser visiting ``reply_url`` (never, for ``None``), or posting ``data``
+        (form-encoded) to it. With ``displayed_html``, the tab's assertions also check
+        that the page shown is exactly that HTML."""
+        tab = Tab(opened_url, reply_url, displayed_html, data)
         with self._lock:
             self.tabs.append(tab)
         return tab
@@ -187,6 +209,12 @@ class BrowserMock:
     def wait_for_reply(self, request: AuthorizationRequest) -> dict[str, str]:
         """What ``redirect_server.wait_for_reply`` does, with this mock as the browser."""
         tab = self._open(request.url)
+        try:
+            return self._visit(tab, request)
+        finally:
+            tab._replied.set()
+
+    def _visit(self, tab: Tab, request: AuthorizationRequest) -> dict[str, str]:
         reply = tab._reply(request)
         if reply is None:
             tab.problem = "the tab never replied (reply_url is None)."
@@ -202,7 +230,10 @@ class BrowserMock:
             raise TimeoutOccurred(request.timeout)
         catcher = ReplyCatcher(request)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        page = catcher.handle("GET", target)
+        if tab.data is not None:
+            page = catcher.handle("POST", target, tab._substitute(request, tab.data).encode("utf-8"))
+        else:
+            page = catcher.handle("GET", target)
         if not page.final and page.html == FRAGMENT_PAGE:
             # What the page's script does: post the fragment's fields back.
             page = catcher.handle("POST", target, parts.fragment.encode("utf-8"))
@@ -269,6 +300,8 @@ def browser_mock(monkeypatch: pytest.MonkeyPatch, token_cache: TokenMemoryCache)
     The token cache starts empty, and every tab added must have been opened by the end
     of the test."""
     mock = BrowserMock()
+    from httpx_auth._oauth2.browser import redirect_server  # the real one is never started
+
     monkeypatch.setattr(redirect_server, "wait_for_reply", mock.wait_for_reply)
     yield mock
     mock.assert_checked()

@@ -46,7 +46,8 @@ def boto3_url(client: Any, key: str, expires_in: int = 3600, method: str = "get_
 
 
 def same_url(url: str, expected: str) -> bool:
-    """The same URL, query parameters in any order (boto3 puts the token after SignedHeaders)."""
+    """The same URL, query parameters in any order (boto3 puts the token after SignedHeaders,
+    and its CRT signer, used when awscrt is installed, orders them differently again)."""
     ours, theirs = urlsplit(url), urlsplit(expected)
     return ours._replace(query="") == theirs._replace(query="") and sorted(ours.query.split("&")) == sorted(
         theirs.query.split("&")
@@ -69,7 +70,7 @@ def test_presign_gives_boto3s_url(backend: str, boto3_s3: Any, key: str) -> None
     with frozen():
         expected = boto3_url(boto3_s3(), key)
         url = s3().presign(expected.split("?")[0])
-    assert url == expected
+    assert same_url(url, expected)  # with awscrt installed, boto3 orders the query differently
 
 
 @pytest.mark.parametrize("method", ["get_object", "put_object", "delete_object"])

@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from httpx_auth import TimeoutOccurred
-from httpx_auth._oauth2 import browser, redirect_server
-from httpx_auth._oauth2.display import DisplaySettings
-from httpx_auth._oauth2.reply import AuthorizationRequest
+from httpx_auth._oauth2.browser import opener as browser
+from httpx_auth._oauth2.browser import redirect_server
+from httpx_auth._oauth2.browser.display import DisplaySettings
+from httpx_auth._oauth2.browser.reply import AuthorizationRequest
 
 FAKE_BROWSER = r'''
 import sys, urllib.parse, urllib.request

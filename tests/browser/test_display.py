@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from httpx_auth import HttpxAuthException, InvalidParameter
-from httpx_auth._oauth2.display import DisplaySettings, render
+from httpx_auth._oauth2.browser.display import DisplaySettings, render
 
 
 def test_defaults_match_the_reference() -> None:

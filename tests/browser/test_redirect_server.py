@@ -14,9 +14,10 @@ import pytest
 
 from httpx_auth import GrantNotProvided, HttpxAuthException, InvalidGrantRequest, StateNotProvided, TimeoutOccurred
 from httpx_auth._errors import RedirectPortUnavailable
-from httpx_auth._oauth2 import browser, redirect_server
-from httpx_auth._oauth2.display import DisplaySettings
-from httpx_auth._oauth2.reply import AuthorizationRequest, ReplyCatcher
+from httpx_auth._oauth2.browser import opener as browser
+from httpx_auth._oauth2.browser import redirect_server
+from httpx_auth._oauth2.browser.display import DisplaySettings
+from httpx_auth._oauth2.browser.reply import AuthorizationRequest, ReplyCatcher
 
 STATE = "st4te-" + "x" * 40
 

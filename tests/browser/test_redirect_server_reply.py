@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from httpx_auth import GrantNotProvided, InvalidGrantRequest, StateNotProvided
-from httpx_auth._oauth2 import reply
-from httpx_auth._oauth2.display import DisplaySettings
-from httpx_auth._oauth2.reply import FRAGMENT_PAGE, AuthorizationRequest, ReplyCatcher
+from httpx_auth._oauth2.browser import reply
+from httpx_auth._oauth2.browser.display import DisplaySettings
+from httpx_auth._oauth2.browser.reply import FRAGMENT_PAGE, AuthorizationRequest, ReplyCatcher
 
 STATE = "s" * 43
 

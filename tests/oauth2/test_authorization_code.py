@@ -79,7 +79,7 @@ def test_expired_token_is_refreshed_without_the_browser(
     browser_mock.add_response(OPENED, REPLY)
     server = Server(
         http,
-        {"access_token": "old", "expires_in": 10, "refresh_token": "rt"},  # within early expiry
+        {"access_token": "old", "expires_in": 0, "refresh_token": "rt"},  # expired at once
         {"access_token": "new", "expires_in": 3600},
     )
     auth = code_auth()
@@ -120,7 +120,7 @@ def test_state_is_fresh_and_long_for_each_authorization(browser_mock: BrowserMoc
 
 
 def test_state_comes_from_secrets(browser_mock: BrowserMock, http: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
-    from httpx_auth._oauth2 import browser_grant
+    from httpx_auth._oauth2.browser import grant as browser_grant
 
     monkeypatch.setattr(browser_grant.secrets, "token_urlsafe", lambda n: f"from-secrets-{n}")
     tab = browser_mock.add_response(OPENED, REPLY)

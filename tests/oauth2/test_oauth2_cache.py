@@ -26,7 +26,8 @@ from httpx_auth import (
     OAuth2ClientCredentials,
     TokenMemoryCache,
 )
-from httpx_auth._oauth2 import Token, file_cache
+from httpx_auth._oauth2 import Token
+from httpx_auth._oauth2.caches import file as file_cache
 from oauth2_fakes import TOKEN_URL, FakeServer, fresh_token_cache, store_tokens  # noqa: F401
 
 NOW = 1_700_000_000.0

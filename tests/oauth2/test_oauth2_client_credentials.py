@@ -179,8 +179,8 @@ def test_zero_early_expiry_uses_the_token_until_its_expiry(http: ModuleType) -> 
         assert server.get(auth).json()["authorization"] == "Bearer token-2"
 
 
-def test_a_token_shorter_than_early_expiry_is_still_used_once(http: ModuleType) -> None:
-    server = FakeServer(http, lambda n, _: http.Response(200, json={"access_token": f"token-{n}", "expires_in": 5}))
+def test_an_expired_token_is_still_used_for_the_request_that_obtained_it(http: ModuleType) -> None:
+    server = FakeServer(http, lambda n, _: http.Response(200, json={"access_token": f"token-{n}", "expires_in": 0}))
     auth = OAuth2ClientCredentials(TOKEN_URL, "id", "secret")
     assert server.get(auth).json()["authorization"] == "Bearer token-1"
     assert server.get(auth).json()["authorization"] == "Bearer token-2"

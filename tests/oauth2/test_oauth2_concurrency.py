@@ -14,7 +14,8 @@ import pytest
 import trio
 
 from httpx_auth import InvalidGrantRequest, OAuth2ClientCredentials
-from httpx_auth._oauth2 import engine, grant
+from httpx_auth._oauth2 import grant
+from httpx_auth._oauth2 import single_flight as engine
 from oauth2_fakes import API_URL, TOKEN_URL, FakeServer, fresh_token_cache, json_answer  # noqa: F401
 
 N = 50

@@ -13,7 +13,7 @@ import pytest
 import httpx_auth
 from httpx_auth import InvalidTokenResponse, OAuth2, OAuth2ClientCredentials
 from httpx_auth._base import Offload
-from httpx_auth._oauth2 import GrantAuth, Token, build_request, make_cache_key, token_from_response
+from httpx_auth._oauth2 import GrantAuth, Token, TokenSettings, build_request, make_cache_key, token_from_response
 from oauth2_fakes import API_URL, TOKEN_URL, FakeServer, fresh_token_cache  # noqa: F401
 
 
@@ -21,7 +21,7 @@ class TwoStepGrant(GrantAuth):
     """A made-up grant: blocking work (an Offload), then two requests to the server."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(make_cache_key("two-step", TOKEN_URL, {}), **kwargs)
+        super().__init__(make_cache_key("two-step", TOKEN_URL, {}), TokenSettings(**kwargs))
         self.offloaded_in: list[str] = []
 
     def _new_token(self, request: Any) -> Generator[Any, Any, Token]:

@@ -32,14 +32,14 @@ def response(http: ModuleType, content: bytes | str, content_type: str | None, s
 @time_machine.travel(NOW, tick=False)
 def test_json_answer(http: ModuleType) -> None:
     answer = http.Response(200, json={"access_token": "abc", "expires_in": 3600, "refresh_token": "r", "token_type": "Bearer"})
-    assert token_from_response(answer) == Token("abc", NOW + 3600, "r")
+    assert token_from_response(answer) == Token("abc", NOW + 3600, "r", lifetime=3600)
 
 
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain; charset=utf-8", "text/html"])
 def test_form_answers(http: ModuleType, content_type: str) -> None:
     answer = response(http, "access_token=abc&expires_in=60&scope=a+b", content_type)
-    assert token_from_response(answer) == Token("abc", NOW + 60)
+    assert token_from_response(answer) == Token("abc", NOW + 60, lifetime=60)
 
 
 def test_json_without_content_type(http: ModuleType) -> None:

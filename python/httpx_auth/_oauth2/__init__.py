@@ -1,29 +1,44 @@
-"""OAuth2: the token engine, the token caches and the grants."""
+"""OAuth2: the grants, the token caches and what they share.
+
+The module map (one idea per module):
+
+- ``settings``: the frozen option objects built by the public constructors
+  (``TokenSettings``, ``RedirectSettings``, ``ClientAuthentication``) and ``OAuth2``.
+- ``grant``: ``GrantAuth``, the private base of every OAuth2 auth, and its hook contract.
+- ``single_flight``: one token acquisition per missing token, however many requests wait.
+- ``cache_key``, ``parameters``, ``token``, ``token_header``, ``token_response``,
+  ``token_endpoint``, ``pkce``: the pieces the grants are made of.
+- ``caches/``: the token caches (``memory``, ``file``, ``redis`` with ``redis_protocol``).
+- ``grants/``: the generic grants (``form`` is the base of the token-endpoint-only ones).
+- ``browser/``: the browser grants' base and machinery (imported lazily where heavy).
+- ``presets``: the provider presets (Okta, Microsoft Entra, WakaTime).
+"""
 
 from __future__ import annotations
 
-from httpx_auth._oauth2.authorization_code import (
-    OAuth2AuthorizationCode,
-    OktaAuthorizationCode,
-    WakaTimeAuthorizationCode,
-)
-from httpx_auth._oauth2.authorization_code_pkce import OAuth2AuthorizationCodePKCE, OktaAuthorizationCodePKCE
-from httpx_auth._oauth2.cache import TokenMemoryCache
-from httpx_auth._oauth2.display import DisplaySettings
-from httpx_auth._oauth2.client_credentials import OAuth2ClientCredentials, OktaClientCredentials
-from httpx_auth._oauth2.file_cache import JsonTokenFileCache
-from httpx_auth._oauth2.grant import OAuth2, GrantAuth, make_cache_key, scope_text
-from httpx_auth._oauth2.implicit import (
+from httpx_auth._oauth2.browser.display import DisplaySettings
+from httpx_auth._oauth2.cache_key import make_cache_key
+from httpx_auth._oauth2.caches.file import JsonTokenFileCache
+from httpx_auth._oauth2.caches.memory import TokenMemoryCache
+from httpx_auth._oauth2.caches.redis import RedisTokenCache
+from httpx_auth._oauth2.grant import GrantAuth
+from httpx_auth._oauth2.grants.authorization_code import OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE
+from httpx_auth._oauth2.grants.client_credentials import OAuth2ClientCredentials
+from httpx_auth._oauth2.grants.implicit import OAuth2Implicit
+from httpx_auth._oauth2.grants.resource_owner_password import OAuth2ResourceOwnerPasswordCredentials
+from httpx_auth._oauth2.parameters import scope_text
+from httpx_auth._oauth2.presets import (
     AzureActiveDirectoryImplicit,
     AzureActiveDirectoryImplicitIdToken,
-    OAuth2Implicit,
+    OktaAuthorizationCode,
+    OktaAuthorizationCodePKCE,
+    OktaClientCredentials,
     OktaImplicit,
     OktaImplicitIdToken,
-)
-from httpx_auth._oauth2.resource_owner_password import (
-    OAuth2ResourceOwnerPasswordCredentials,
     OktaResourceOwnerPasswordCredentials,
+    WakaTimeAuthorizationCode,
 )
+from httpx_auth._oauth2.settings import ClientAuthentication, OAuth2, RedirectSettings, TokenSettings
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint, build_request
 from httpx_auth._oauth2.token_response import token_from_fields, token_from_response
@@ -31,25 +46,29 @@ from httpx_auth._oauth2.token_response import token_from_fields, token_from_resp
 __all__ = [
     "AzureActiveDirectoryImplicit",
     "AzureActiveDirectoryImplicitIdToken",
+    "ClientAuthentication",
     "DisplaySettings",
-    "OAuth2AuthorizationCode",
-    "OAuth2AuthorizationCodePKCE",
-    "OAuth2Implicit",
-    "OktaAuthorizationCode",
-    "OktaAuthorizationCodePKCE",
-    "OktaImplicit",
-    "OktaImplicitIdToken",
-    "WakaTimeAuthorizationCode",
     "GrantAuth",
     "JsonTokenFileCache",
     "OAuth2",
+    "OAuth2AuthorizationCode",
+    "OAuth2AuthorizationCodePKCE",
     "OAuth2ClientCredentials",
+    "OAuth2Implicit",
     "OAuth2ResourceOwnerPasswordCredentials",
+    "OktaAuthorizationCode",
+    "OktaAuthorizationCodePKCE",
     "OktaClientCredentials",
+    "OktaImplicit",
+    "OktaImplicitIdToken",
     "OktaResourceOwnerPasswordCredentials",
+    "RedirectSettings",
+    "RedisTokenCache",
     "Token",
     "TokenEndpoint",
     "TokenMemoryCache",
+    "TokenSettings",
+    "WakaTimeAuthorizationCode",
     "build_request",
     "make_cache_key",
     "scope_text",

@@ -8,45 +8,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Generator, Mapping
-from typing import Any, Union
+from typing import Any
 
 from httpx_auth import _compat
 from httpx_auth import _validation as check
 from httpx_auth._base import Offload, internal_request
-from httpx_auth._errors import InvalidParameter
+from httpx_auth._oauth2.settings import CLIENT_SECRET_POST, ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_response import token_from_response
-
-CLIENT_SECRET_BASIC = "client_secret_basic"
-CLIENT_SECRET_POST = "client_secret_post"
-CLIENT_AUTH_METHODS = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST)
-
-# A (client_id, client_secret) pair, or any httpx / httpx2 Auth instance.
-ClientAuth = Union[tuple[str, str], Any]
-
-
-def check_client_auth(client_auth: Any, method: Any) -> tuple[ClientAuth | None, str]:
-    """Validate a ``client_auth`` / ``client_auth_method`` pair."""
-    if method not in CLIENT_AUTH_METHODS:
-        raise InvalidParameter(f"client_auth_method must be one of {', '.join(CLIENT_AUTH_METHODS)}, not {method!r}.")
-    if client_auth is None:
-        return None, method
-    if isinstance(client_auth, (tuple, list)):
-        if len(client_auth) != 2:
-            raise InvalidParameter("client_auth must be a (client_id, client_secret) pair or an httpx Auth instance.")
-        client_id = check.text("client_auth client_id", client_auth[0])
-        secret = check.text("client_auth client_secret", client_auth[1], allow_empty=True)
-        if method == CLIENT_SECRET_BASIC and ":" in client_id:
-            raise InvalidParameter("client_auth client_id must not contain ':' with HTTP Basic (RFC 7617).")
-        return (client_id, secret), method
-    if not hasattr(client_auth, "auth_flow"):
-        raise InvalidParameter(
-            f"client_auth must be a (client_id, client_secret) pair or an httpx Auth instance, "
-            f"not {type(client_auth).__name__}."
-        )
-    if method == CLIENT_SECRET_POST:
-        raise InvalidParameter("client_auth_method='client_secret_post' needs client_auth as a (client_id, client_secret) pair.")
-    return client_auth, method
 
 
 def build_request(
@@ -81,40 +50,34 @@ def _basic(client_id: str, secret: str) -> str:
 
 
 class TokenEndpoint:
-    """A token endpoint and how the client authenticates to it.
+    """A token endpoint, and how the client authenticates to it.
 
-    ``client_auth`` is a ``(client_id, client_secret)`` pair, sent with HTTP Basic
-    (``client_auth_method="client_secret_basic"``, the default) or as ``client_id`` and
-    ``client_secret`` body parameters (``"client_secret_post"``); or any httpx Auth,
-    applied to the token request; or ``None`` (public clients).
+    ``settings`` gives the ``timeout`` of each token request and the ``client`` that
+    builds it (see ``TokenSettings``); ``authentication`` says how the client
+    authenticates (see ``ClientAuthentication``; a public client by default).
     """
 
     def __init__(
-        self,
-        url: str,
-        *,
-        client_auth: ClientAuth | None = None,
-        client_auth_method: str = CLIENT_SECRET_BASIC,
-        timeout: float = 60.0,
-        client: Any = None,
+        self, url: str, settings: TokenSettings, authentication: ClientAuthentication = ClientAuthentication()
     ) -> None:
         self.url = check.text("token_url", url)
-        self.client_auth, self.client_auth_method = check_client_auth(client_auth, client_auth_method)
-        self.timeout = timeout
-        self.client = client
+        self.settings = settings
+        self.authentication = authentication
 
     def post(self, origin: Any, data: Mapping[str, str]) -> Generator[Any, Any, Any]:
         """POST the form ``data`` with client authentication; returns the (read) response."""
         body = dict(data)
         headers: dict[str, str] = {}
-        auth = self.client_auth
+        auth = self.authentication.client_auth
         if isinstance(auth, tuple):
-            if self.client_auth_method == CLIENT_SECRET_POST:
+            if self.authentication.method == CLIENT_SECRET_POST:
                 body["client_id"], body["client_secret"] = auth
             else:
                 headers["Authorization"] = _basic(*auth)
             auth = None
-        request = build_request(origin, self.client, "POST", self.url, timeout=self.timeout, data=body, headers=headers)
+        request = build_request(
+            origin, self.settings.client, "POST", self.url, timeout=self.settings.timeout, data=body, headers=headers
+        )
         if auth is None:
             return (yield request)
         return (yield from apply_auth(auth, request))

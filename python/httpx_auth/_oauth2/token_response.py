@@ -112,17 +112,19 @@ def token_from_fields(
     if not access_token.isprintable() or access_token != access_token.strip():
         # It will be sent in a header: no control characters, no surrounding spaces.
         raise InvalidTokenResponse(f"{token_field_name} contains spaces or control characters at its ends.", status_code)
+    now = time.time()
     expires_in = fields.get("expires_in")
     if expires_in is not None and expires_in != "":
         try:
-            expiry: float | None = expiry_from_expires_in(expires_in)
+            expiry: float | None = expiry_from_expires_in(expires_in, now)
         except ValueError as error:
             raise InvalidTokenResponse(str(error) + ".", status_code) from None
     elif expiry_from_token:
         expiry = expiry_from_jwt(access_token, token_field_name)
     else:
         expiry = _jwt_expiry_if_any(access_token)
-    return Token(access_token, expiry, _optional_text(fields, "refresh_token", status_code))
+    lifetime = None if expiry is None else max(expiry - now, 0.0)
+    return Token(access_token, expiry, _optional_text(fields, "refresh_token", status_code), lifetime)
 
 
 def _jwt_expiry_if_any(access_token: str) -> float | None:

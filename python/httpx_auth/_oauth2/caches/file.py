@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.cache import TokenMemoryCache
+from httpx_auth._oauth2.caches.memory import TokenMemoryCache
 from httpx_auth._oauth2.token import Token
 from httpx_auth._validation import InvalidParameterType
 
@@ -212,7 +212,10 @@ class JsonTokenFileCache(TokenMemoryCache):
 
 
 def _dump(token: Token) -> dict[str, Any]:
-    return {"access_token": token.access_token, "expiry": token.expiry, "refresh_token": token.refresh_token}
+    entry = {"access_token": token.access_token, "expiry": token.expiry, "refresh_token": token.refresh_token}
+    if token.lifetime is not None:
+        entry["lifetime"] = token.lifetime
+    return entry
 
 
 def _load(entry: Any) -> Token | None:
@@ -221,10 +224,21 @@ def _load(entry: Any) -> Token | None:
     access_token, expiry, refresh_token = entry.get("access_token"), entry.get("expiry"), entry.get("refresh_token")
     if not isinstance(access_token, str) or not access_token:
         return None
-    if expiry is not None and (
-        isinstance(expiry, bool) or not isinstance(expiry, (int, float)) or not math.isfinite(expiry)
-    ):
-        return None
     if refresh_token is not None and not isinstance(refresh_token, str):
         return None
-    return Token(access_token, None if expiry is None else float(expiry), refresh_token)
+    lifetime = entry.get("lifetime")  # absent from files written before it was kept
+    if not _is_seconds(expiry) or not _is_seconds(lifetime):
+        return None
+    return Token(
+        access_token,
+        None if expiry is None else float(expiry),
+        refresh_token,
+        None if lifetime is None else float(lifetime),
+    )
+
+
+def _is_seconds(value: Any) -> bool:
+    """``None`` or a finite number (booleans are not numbers here)."""
+    if value is None:
+        return True
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)

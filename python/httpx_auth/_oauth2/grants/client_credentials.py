@@ -1,13 +1,13 @@
-"""The client credentials grant (RFC 6749 §4.4), generic and for Okta."""
+"""The client credentials grant (RFC 6749 §4.4)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from httpx_auth import _validation as check
-from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.grant import HIDDEN, FormGrant, scope_text
-from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC
+from httpx_auth._oauth2.grants.form import FormGrant
+from httpx_auth._oauth2.parameters import HIDDEN
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
 
 
 class OAuth2ClientCredentials(FormGrant):
@@ -51,16 +51,10 @@ class OAuth2ClientCredentials(FormGrant):
             {},
             identity={"client_id": self.client_id},
             secrets={"client_secret": client_secret},
-            client_auth=(self.client_id, client_secret),
-            client_auth_method=client_auth_method,
+            authentication=ClientAuthentication((self.client_id, client_secret), client_auth_method),
             scope=scope,
-            token_field_name=token_field_name,
             extra=kwargs,
-            header_name=header_name,
-            header_value=header_value,
-            early_expiry=early_expiry,
-            timeout=timeout,
-            client=client,
+            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
         )
 
     def __repr__(self) -> str:
@@ -70,40 +64,4 @@ class OAuth2ClientCredentials(FormGrant):
             client_secret=HIDDEN,
             scope=self.scope,
             extra_parameters=sorted(self._extra),
-        )
-
-
-class OktaClientCredentials(OAuth2ClientCredentials):
-    """The client credentials grant of an Okta authorization server.
-
-    Parameters:
-        instance: the Okta domain (like ``"testserver.okta-emea.com"``).
-        client_id: the application's client id.
-        client_secret: the application's client secret.
-        scope: the scope requested (mandatory with Okta), a string or a list of strings.
-        authorization_server: the Okta authorization server (``"default"`` by default).
-        Others: as ``OAuth2ClientCredentials``.
-    """
-
-    def __init__(
-        self,
-        instance: str,
-        client_id: str,
-        client_secret: str,
-        *,
-        scope: str | list[str],
-        authorization_server: str = "default",
-        **kwargs: Any,
-    ) -> None:
-        instance = check.text("instance", instance)
-        authorization_server = check.text("authorization_server", authorization_server)
-        if scope_text(scope) is None:
-            # Okta refuses a client credentials request without a scope.
-            raise InvalidParameter("scope is mandatory with Okta: give a scope or a list of scopes.")
-        super().__init__(
-            f"https://{instance}/oauth2/{authorization_server}/v1/token",
-            client_id,
-            client_secret,
-            scope=scope,
-            **kwargs,
         )

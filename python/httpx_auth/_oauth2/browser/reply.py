@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from httpx_auth._errors import GrantNotProvided, InvalidGrantRequest, StateNotProvided
-from httpx_auth._oauth2.display import DisplaySettings
+from httpx_auth._oauth2.browser.display import DisplaySettings
 
 
 @dataclass(frozen=True)

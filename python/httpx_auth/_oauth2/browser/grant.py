@@ -18,10 +18,12 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from httpx_auth import _validation as check
 from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2 import redirect_server
-from httpx_auth._oauth2.display import DisplaySettings
-from httpx_auth._oauth2.grant import PATIENCE_MARGIN, GrantAuth, OAuth2, extra_parameters, make_cache_key, scope_text
-from httpx_auth._oauth2.reply import AuthorizationRequest
+from httpx_auth._oauth2.browser.display import DisplaySettings
+from httpx_auth._oauth2.browser.reply import AuthorizationRequest
+from httpx_auth._oauth2.cache_key import make_cache_key
+from httpx_auth._oauth2.grant import PATIENCE_MARGIN, GrantAuth
+from httpx_auth._oauth2.parameters import absolute_url
+from httpx_auth._oauth2.settings import OAuth2, RedirectSettings, TokenSettings
 
 # Parameters the grant itself sets in the authorization URL, whatever the URL held.
 _OWN_PARAMETERS = ("state", "redirect_uri")
@@ -29,75 +31,12 @@ _OWN_PARAMETERS = ("state", "redirect_uri")
 _RESERVED = (*_OWN_PARAMETERS, "code_challenge", "code_challenge_method", "code_verifier", "grant_type", "code")
 
 
-def is_secret(name: str) -> bool:
-    """Whether an extra parameter named ``name`` holds a secret (kept out of URLs and reprs)."""
-    lowered = name.lower()
-    return "secret" in lowered or "password" in lowered or lowered == "client_assertion"
-
-
-def absolute_url(name: str, value: Any) -> str:
-    url = check.text(name, value)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise InvalidParameter(f"{name} must be an absolute http or https URL.")
-    return url
-
-
-def redirect_uri(domain: Any, endpoint: Any, port: Any) -> str:
-    """``http://<domain>:<port>/<endpoint>``, after checking each part."""
-    domain = check.text("redirect_uri_domain", domain)
-    if any(c in domain for c in "/?#@:[] \t\r\n"):
-        raise InvalidParameter(
-            "redirect_uri_domain must be a host name (like 'localhost'), without scheme, port or path."
-        )
-    endpoint = check.text("redirect_uri_endpoint", endpoint, allow_empty=True)
-    if any(c in endpoint for c in "?# \t\r\n"):
-        raise InvalidParameter("redirect_uri_endpoint must be a path, without query, fragment or spaces.")
-    if isinstance(port, bool) or not isinstance(port, int):
-        raise InvalidParameter(f"redirect_uri_port must be an integer, not {type(port).__name__}.")
-    if not 0 < port < 65536:
-        raise InvalidParameter("redirect_uri_port must be between 1 and 65535.")
-    return f"http://{domain}:{port}/{endpoint.lstrip('/')}"
-
-
-def split_extra(kwargs: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
-    """Extra keyword arguments as parameters: (the public ones, the secret ones).
-
-    ``scope`` may be a list of scopes (joined with spaces)."""
-    values = dict(kwargs)
-    if "scope" in values:
-        scope = scope_text(values.pop("scope"))
-        if scope:
-            values["scope"] = scope
-    parameters = extra_parameters(values)
-    public = {name: value for name, value in parameters.items() if not is_secret(name)}
-    hidden = {name: value for name, value in parameters.items() if is_secret(name)}
-    return public, hidden
-
-
-def provider_query(client_id: Any, scope: Any, nonce: str | None, extra: Mapping[str, str]) -> dict[str, str]:
-    """The authorization URL parameters of a provider preset: ``client_id``, the ``extra``
-    parameters, then ``scope`` (a string or a list) and ``nonce`` when given."""
-    query = {"client_id": check.text("client_id", client_id), **extra}
-    scope = scope_text(scope)
-    if scope:
-        query["scope"] = scope
-    if nonce is not None:
-        query["nonce"] = check.text("nonce", nonce)
-    return query
-
-
-def okta_endpoint(instance: Any, authorization_server: Any, name: str) -> str:
-    """An endpoint (``authorize``, ``token``) of an Okta authorization server."""
-    instance = check.text("instance", instance)
-    if any(c in instance for c in "/?#@ \t\r\n"):
-        raise InvalidParameter("instance must be an Okta domain, like 'testserver.okta-emea.com'.")
-    authorization_server = check.text("authorization_server", authorization_server)
-    return f"https://{instance}/oauth2/{quote(authorization_server, safe='')}/v1/{name}"
-
-
 def _wait(request: AuthorizationRequest) -> dict[str, str]:
-    # Looked up at each call, so that httpx_auth.testing can stand in for the browser.
+    # Imported at the first authorization only (``import httpx_auth`` loads neither
+    # http.server nor webbrowser), and looked up at each call so that
+    # httpx_auth.testing can stand in for the browser.
+    from httpx_auth._oauth2.browser import redirect_server
+
     return redirect_server.wait_for_reply(request)
 
 
@@ -113,8 +52,8 @@ class BrowserGrant(GrantAuth):
         query: other parameters of the authorization URL.
         generate_nonce: send a new UUID as ``nonce`` with each authorization, unless
             ``query`` holds one.
-        redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port: the redirect URI.
-        Others: see ``GrantAuth``.
+        redirect: where the reply is awaited, and for how long.
+        settings: see ``TokenSettings``.
     """
 
     def __init__(
@@ -127,18 +66,12 @@ class BrowserGrant(GrantAuth):
         response_type: str,
         query: Mapping[str, str],
         generate_nonce: bool,
-        redirect_uri_domain: str,
-        redirect_uri_endpoint: str,
-        redirect_uri_port: int,
-        header_name: str,
-        header_value: str,
-        early_expiry: float,
-        timeout: float,
-        client: Any = None,
+        redirect: RedirectSettings,
+        settings: TokenSettings,
     ) -> None:
         self.authorization_url = absolute_url("authorization_url", authorization_url)
-        self.redirect_uri = redirect_uri(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port)
-        self.redirect_uri_port: int = redirect_uri_port
+        self.redirect = redirect
+        self.redirect_uri = redirect.uri
         self.grant_field = grant_field
         for name in _RESERVED:
             if name in query:
@@ -161,16 +94,12 @@ class BrowserGrant(GrantAuth):
                 {**identity, "redirect_uri": self.redirect_uri, "query": self._query, "grant_field": grant_field},
                 secret_identity,
             ),
-            header_name=header_name,
-            header_value=header_value,
-            early_expiry=early_expiry,
-            timeout=timeout,
-            client=client,
+            settings,
         )
 
     def _patience(self) -> float:
-        # The sign-in in the browser (up to ``timeout``) comes before the token request.
-        return 2 * self.timeout + PATIENCE_MARGIN
+        # The sign-in in the browser comes before the token request.
+        return self.redirect.timeout + self.settings.timeout + PATIENCE_MARGIN
 
     def authorization_request(self, extra: Mapping[str, str] | None = None) -> AuthorizationRequest:
         """A new authorization: fresh ``state`` (and ``nonce``), the URL to open."""
@@ -187,8 +116,8 @@ class BrowserGrant(GrantAuth):
             redirect_uri=self.redirect_uri,
             state=state,
             grant_field=self.grant_field,
-            port=self.redirect_uri_port,
-            timeout=self.timeout,
+            port=self.redirect.port,
+            timeout=self.redirect.timeout,
             display=display,
         )
 

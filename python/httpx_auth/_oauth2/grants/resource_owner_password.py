@@ -1,12 +1,13 @@
-"""The resource owner password credentials grant (RFC 6749 §4.3), generic and for Okta."""
+"""The resource owner password credentials grant (RFC 6749 §4.3)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from httpx_auth import _validation as check
-from httpx_auth._oauth2.grant import HIDDEN, FormGrant
-from httpx_auth._oauth2.token_endpoint import CLIENT_SECRET_BASIC, ClientAuth
+from httpx_auth._oauth2.grants.form import FormGrant
+from httpx_auth._oauth2.parameters import HIDDEN
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuth, ClientAuthentication, TokenSettings
 
 
 class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
@@ -55,16 +56,10 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
             {"username": self.username, "password": password},
             identity={"username": self.username},
             secrets={"password": password, "client_auth": client_auth},
-            client_auth=client_auth,
-            client_auth_method=client_auth_method,
+            authentication=ClientAuthentication(client_auth, client_auth_method),
             scope=scope,
-            token_field_name=token_field_name,
             extra=kwargs,
-            header_name=header_name,
-            header_value=header_value,
-            early_expiry=early_expiry,
-            timeout=timeout,
-            client=client,
+            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
         )
 
     def __repr__(self) -> str:
@@ -72,48 +67,7 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
             token_url=self.token_url,
             username=self.username,
             password=HIDDEN,
-            client_auth=None if self.token_endpoint.client_auth is None else HIDDEN,
+            client_auth=None if self.token_endpoint.authentication.client_auth is None else HIDDEN,
             scope=self.scope,
             extra_parameters=sorted(self._extra),
-        )
-
-
-class OktaResourceOwnerPasswordCredentials(OAuth2ResourceOwnerPasswordCredentials):
-    """The resource owner password credentials grant of an Okta authorization server.
-
-    Parameters:
-        instance: the Okta domain (like ``"testserver.okta-emea.com"``).
-        username: the resource owner's user name.
-        password: the resource owner's password.
-        client_id: the application's client id.
-        client_secret: the application's client secret (sent with HTTP Basic, or in the
-            body with ``client_auth_method="client_secret_post"``).
-        scope: the scope requested (``"openid"`` by default).
-        authorization_server: the Okta authorization server (``"default"`` by default).
-        Others: as ``OAuth2ResourceOwnerPasswordCredentials``.
-    """
-
-    def __init__(
-        self,
-        instance: str,
-        username: str,
-        password: str,
-        client_id: str,
-        client_secret: str,
-        *,
-        scope: str | list[str] | None = "openid",
-        authorization_server: str = "default",
-        **kwargs: Any,
-    ) -> None:
-        instance = check.text("instance", instance)
-        authorization_server = check.text("authorization_server", authorization_server)
-        client_id = check.text("client_id", client_id)
-        client_secret = check.text("client_secret", client_secret)
-        super().__init__(
-            f"https://{instance}/oauth2/{authorization_server}/v1/token",
-            username,
-            password,
-            client_auth=(client_id, client_secret),
-            scope=scope,
-            **kwargs,
         )

@@ -17,6 +17,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Generator, Hashable
+from functools import partial
 from typing import Any
 
 from httpx_auth._base import Offload
@@ -129,7 +130,16 @@ def acquire(
     The leader runs ``obtain()`` (a generator, which must store the token in the cache
     before returning it) and yields what it yields; waiters yield ``Offload`` steps that
     block on the flight. A waiter that waited ``patience`` seconds takes over.
+
+    A cache shared by several processes takes part through its optional method
+    ``shared_flight(key, cached, obtain)``: the leader runs it in place of ``obtain()``.
+    It is a generator like ``obtain`` that returns the token another process stored, or
+    runs ``obtain()`` while holding a lock that the other processes wait on, then shares
+    the result (see ``RedisTokenCache``).
     """
+    shared_flight = getattr(cache, "shared_flight", None)
+    if shared_flight is not None:
+        obtain = partial(shared_flight, key, cached, obtain)
     while True:
         token = cached()
         if token is not None:

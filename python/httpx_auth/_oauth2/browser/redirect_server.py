@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from httpx_auth._errors import RedirectPortUnavailable, TimeoutOccurred
-from httpx_auth._oauth2 import browser
-from httpx_auth._oauth2.reply import AuthorizationRequest, Page, ReplyCatcher
+from httpx_auth._oauth2.browser import opener
+from httpx_auth._oauth2.browser.reply import AuthorizationRequest, Page, ReplyCatcher
 
 logger = logging.getLogger("httpx_auth")
 
@@ -140,7 +140,7 @@ def wait_for_reply(request: AuthorizationRequest) -> dict[str, str]:
     )
     serving.start()
     try:
-        browser.open_in_background(request.url)
+        opener.open_in_background(request.url)
         if not catcher.done.wait(request.timeout):
             raise TimeoutOccurred(request.timeout)
         return catcher.outcome()

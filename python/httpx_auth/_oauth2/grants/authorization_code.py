@@ -1,0 +1,243 @@
+"""The authorization code grant (RFC 6749 §4.1), with or without PKCE (RFC 7636).
+
+The user authorizes in the browser; the code in the reply is exchanged for a token at
+the token endpoint. A refresh token in the answer renews the token without the browser.
+With PKCE, each authorization draws a new code verifier; the browser only carries its
+S256 challenge, and the verifier goes to the token endpoint with the code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from httpx_auth import _validation as check
+from httpx_auth._errors import InvalidParameter
+from httpx_auth._oauth2 import pkce
+from httpx_auth._oauth2.browser.grant import BrowserGrant
+from httpx_auth._oauth2.parameters import HIDDEN, split_extra
+from httpx_auth._oauth2.settings import ClientAuthentication, RedirectSettings, TokenSettings
+from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token_endpoint import TokenEndpoint
+
+
+@dataclass(frozen=True)
+class CodeLayout:
+    """Where a code grant's parameters go.
+
+    ``query`` goes to the authorization URL, ``body`` to every token request (code
+    exchange and refresh), ``hidden_body`` too but kept out of reprs; with
+    ``generate_nonce`` each authorization sends a new ``nonce`` (unless ``query`` has one).
+    """
+
+    query: Mapping[str, str]
+    body: Mapping[str, str]
+    hidden_body: Mapping[str, str]
+    generate_nonce: bool = False
+
+    @classmethod
+    def of(cls, extra: Mapping[str, Any]) -> CodeLayout:
+        """The generic grants' layout: public extra parameters everywhere, secrets in the body."""
+        public, hidden = split_extra(extra)
+        return cls(public, public, hidden)
+
+
+class CodeGrant(BrowserGrant):
+    """The code grants, with (``use_pkce``) or without Proof Key for Code Exchange.
+
+    ``client_auth`` is a (user name, password) pair sent with HTTP Basic to the token
+    endpoint; ``layout`` says where the other parameters go. Subclasses (the provider
+    presets) lay their parameters out differently by overriding ``_layout``.
+    """
+
+    use_pkce: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        authorization_url: str,
+        token_url: str,
+        *,
+        layout: CodeLayout,
+        client_auth: tuple[str, str] | None,
+        response_type: str,
+        code_field_name: str,
+        redirect: RedirectSettings,
+        settings: TokenSettings,
+    ) -> None:
+        self.token_url = check.text("token_url", token_url)
+        self.code_field_name = check.text("code_field_name", code_field_name)
+        self._body = {**layout.body, **layout.hidden_body}
+        self._body_names = sorted(self._body)
+        self.username = client_auth[0] if client_auth else None
+        super().__init__(
+            authorization_url,
+            identity={
+                "token_url": self.token_url,
+                "token_field_name": settings.token_field_name,
+                "body": dict(layout.body),
+                "username": self.username,
+            },
+            secret_identity={"body": dict(layout.hidden_body), "password": client_auth[1] if client_auth else None},
+            grant_field=self.code_field_name,
+            response_type=response_type,
+            query=layout.query,
+            generate_nonce=layout.generate_nonce,
+            redirect=redirect,
+            settings=settings,
+        )
+        self.token_endpoint = TokenEndpoint(self.token_url, settings, ClientAuthentication(client_auth))
+
+    def _layout(self, extra: Mapping[str, Any]) -> CodeLayout:
+        """Where the constructor's extra keyword arguments go (the presets override it)."""
+        return CodeLayout.of(extra)
+
+    def __repr__(self) -> str:
+        fields: dict[str, Any] = {
+            "authorization_url": self.authorization_url,
+            "token_url": self.token_url,
+            "redirect_uri": self.redirect_uri,
+            "response_type": self.response_type,
+        }
+        if self.username is not None:
+            fields.update(username=self.username, password=HIDDEN)
+        fields["token_parameters"] = self._body_names
+        return self._repr(**fields)
+
+    @property
+    def token_data(self) -> dict[str, str]:
+        """The body of the code exchange, before the code (and PKCE verifier) are added."""
+        return {"grant_type": "authorization_code", "redirect_uri": self.redirect_uri, **self._body}
+
+    @property
+    def refresh_data(self) -> dict[str, str]:
+        """The body of a refresh, before the refresh token is added."""
+        return {**self._body, "grant_type": "refresh_token"}
+
+    def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
+        extra: dict[str, str] = {}
+        data = self.token_data
+        if self.use_pkce:
+            # A new verifier for each authorization; only its challenge goes through the browser.
+            verifier = pkce.new_code_verifier()
+            extra = {"code_challenge": pkce.code_challenge(verifier), "code_challenge_method": "S256"}
+            data["code_verifier"] = verifier
+        fields = yield from self._authorize(extra)
+        data["code"] = fields[self.code_field_name]
+        assert self.token_endpoint is not None
+        return (yield from self.token_endpoint.request_token(request, data, self.settings.token_field_name))
+
+    def _refresh_token(self, request: Any, refresh_token: str) -> Generator[Any, Any, Token | None]:
+        # Like the code exchange, the refresh carries the extra parameters (client_id...).
+        assert self.token_endpoint is not None
+        data = {**self.refresh_data, "refresh_token": refresh_token}
+        token = yield from self.token_endpoint.request_token(request, data, self.settings.token_field_name)
+        return token.keeping(refresh_token)
+
+
+def basic_credentials(username: str | None, password: str | None) -> tuple[str, str] | None:
+    """The (user name, password) pair for the token endpoint, if any."""
+    if username is None and password is None:
+        return None
+    if username is None or password is None:
+        raise InvalidParameter("username and password go together: give both, or neither.")
+    username = check.text("username", username)
+    if ":" in username:
+        raise InvalidParameter("username must not contain ':' (RFC 7617).")
+    return username, check.text("password", password, allow_empty=True)
+
+
+class OAuth2AuthorizationCode(CodeGrant):
+    """Authorization code grant (RFC 6749 §4.1).
+
+    Parameters:
+        authorization_url: the authorization endpoint.
+        token_url: the token endpoint.
+        redirect_uri_domain: host name of the redirect URI (``localhost``).
+        redirect_uri_endpoint: path of the redirect URI (empty).
+        redirect_uri_port: port of the redirect URI, where the reply is awaited (5000).
+        timeout: seconds to wait for the reply, and for each token request (60).
+        header_name: header carrying the token (``Authorization``).
+        header_value: its value, ``{token}`` being replaced (``Bearer {token}``).
+        response_type: sent unless the authorization URL has one (``code``).
+        token_field_name: field of the token response holding the token (``access_token``).
+        early_expiry: seconds before expiry from which a token is renewed (30).
+        code_field_name: field of the reply holding the code (``code``).
+        username, password: sent with HTTP Basic to the token endpoint, when given.
+        client: an httpx client that sends the token requests.
+        **kwargs: sent in the authorization URL and in the token requests (``client_id``,
+            ``nonce``...); ``scope`` may be a list. Secrets (``client_secret``) go to the
+            token endpoint only, never through the browser.
+    """
+
+    grant_type = "authorization_code"
+
+    def __init__(
+        self,
+        authorization_url: str,
+        token_url: str,
+        *,
+        redirect_uri_domain: str = "localhost",
+        redirect_uri_endpoint: str = "",
+        redirect_uri_port: int = 5000,
+        timeout: float = 60,
+        header_name: str = "Authorization",
+        header_value: str = "Bearer {token}",
+        response_type: str = "code",
+        token_field_name: str = "access_token",
+        early_expiry: float = 30.0,
+        code_field_name: str = "code",
+        username: str | None = None,
+        password: str | None = None,
+        client: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            authorization_url,
+            token_url,
+            layout=self._layout(kwargs),
+            client_auth=basic_credentials(username, password),
+            response_type=response_type,
+            code_field_name=code_field_name,
+            redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
+            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
+        )
+
+
+class OAuth2AuthorizationCodePKCE(CodeGrant):
+    """Authorization code grant with PKCE (RFC 7636, S256 challenge).
+
+    Parameters: as ``OAuth2AuthorizationCode``, without ``username`` and ``password``.
+    """
+
+    grant_type = "authorization_code_pkce"
+    use_pkce = True
+
+    def __init__(
+        self,
+        authorization_url: str,
+        token_url: str,
+        *,
+        redirect_uri_domain: str = "localhost",
+        redirect_uri_endpoint: str = "",
+        redirect_uri_port: int = 5000,
+        timeout: float = 60,
+        header_name: str = "Authorization",
+        header_value: str = "Bearer {token}",
+        response_type: str = "code",
+        token_field_name: str = "access_token",
+        early_expiry: float = 30.0,
+        code_field_name: str = "code",
+        client: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            authorization_url,
+            token_url,
+            layout=self._layout(kwargs),
+            client_auth=None,
+            response_type=response_type,
+            code_field_name=code_field_name,
+            redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
+            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
+        )
