@@ -1,19 +1,22 @@
-"""Benchmark fixtures. Run with ``python -m pytest benches`` (never part of the test run)."""
+"""Benchmark fixtures. Run with ``python -m pytest benches -s`` (never part of the test run).
+
+The backends benchmarked are ``_core.available()``, the same list the test suite runs
+on (HTTPX_AUTH_NO_EXTENSIONS=1 leaves only the twin).
+"""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from httpx_auth import _core, _purepy
+from httpx_auth import _core
 
-try:
-    from httpx_auth import _native
-except ImportError:
-    _native = None  # type: ignore[assignment]
+sys.path.insert(0, str(Path(__file__).parent))  # measure.py
 
-BACKENDS = {"python": _purepy, **({"rust": _native} if _native is not None else {})}
+BACKENDS = dict(_core.available())
 
 
 @pytest.fixture(params=sorted(BACKENDS))

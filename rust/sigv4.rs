@@ -66,42 +66,67 @@ pub struct Request<'a> {
     pub headers: &'a [(&'a [u8], &'a [u8])],
 }
 
-/// Lowercase hex of a SHA-256 or HMAC-SHA256 output.
-pub fn hex32(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 15)]));
+/// Lowercase hex of a 32-byte SHA-256 or HMAC-SHA256 output, on the stack.
+#[derive(Clone, Copy)]
+pub struct Hex64([u8; 64]);
+
+impl Hex64 {
+    pub fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
-    out
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
-/// `YYYYMMDDTHHMMSSZ` for `timestamp` seconds since the epoch (UTC).
-pub fn amz_date(timestamp: i64) -> Result<String, Error> {
+/// Lowercase hex of a 32-byte digest.
+pub fn hex32(bytes: &[u8; 32]) -> Hex64 {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 64];
+    for (index, &byte) in bytes.iter().enumerate() {
+        out[2 * index] = DIGITS[usize::from(byte >> 4)];
+        out[2 * index + 1] = DIGITS[usize::from(byte & 15)];
+    }
+    Hex64(out)
+}
+
+/// `00`, `01`, ... `99`: two decimal digits per entry.
+const TWO_DIGITS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+fn two_digits(out: &mut [u8], value: i64) {
+    let at = usize::try_from(value % 100).unwrap_or(0) * 2;
+    out[..2].copy_from_slice(&TWO_DIGITS[at..at + 2]);
+}
+
+/// `YYYYMMDDTHHMMSSZ` for `timestamp` seconds since the epoch (UTC), on the stack.
+pub fn amz_date_bytes(timestamp: i64) -> Result<[u8; 16], Error> {
     if !(0..=MAX_TIMESTAMP).contains(&timestamp) {
         return Err(Error::TimestampOutOfRange(timestamp));
     }
     let (days, seconds) = (timestamp / 86_400, timestamp % 86_400);
     let (year, month, day) = civil_from_days(days);
-    let mut out = String::with_capacity(16);
-    for (value, width) in [(year, 4), (month, 2), (day, 2)] {
-        push_digits(&mut out, value, width);
-    }
-    out.push('T');
-    for value in [seconds / 3600, seconds / 60 % 60, seconds % 60] {
-        push_digits(&mut out, value, 2);
-    }
-    out.push('Z');
+    let mut out = *b"00000000T000000Z";
+    two_digits(&mut out[0..2], year / 100);
+    two_digits(&mut out[2..4], year);
+    two_digits(&mut out[4..6], month);
+    two_digits(&mut out[6..8], day);
+    two_digits(&mut out[9..11], seconds / 3600);
+    two_digits(&mut out[11..13], seconds / 60 % 60);
+    two_digits(&mut out[13..15], seconds % 60);
     Ok(out)
 }
 
-/// Append the `width` last decimal digits of `value` (non-negative), zero-padded.
-fn push_digits(out: &mut String, value: i64, width: u32) {
-    for position in (0..width).rev() {
-        let digit = value / 10_i64.pow(position) % 10;
-        out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
-    }
+/// `YYYYMMDDTHHMMSSZ` for `timestamp` seconds since the epoch (UTC).
+pub fn amz_date(timestamp: i64) -> Result<String, Error> {
+    let bytes = amz_date_bytes(timestamp)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
@@ -157,9 +182,9 @@ pub fn canonical_request<'a>(
 
 /// `AWS4-HMAC-SHA256\n<amz date>\n<scope>\n<hex sha256 of the canonical request>`.
 pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &[u8]) -> String {
-    let hash = hex32(&Sha256::digest(canonical_request));
+    let hash = hex32(&Sha256::digest(canonical_request).into());
     let mut out = String::with_capacity(ALGORITHM.len() + amz_date.len() + scope.len() + 67);
-    for part in [ALGORITHM, "\n", amz_date, "\n", scope, "\n", &hash] {
+    for part in [ALGORITHM, "\n", amz_date, "\n", scope, "\n", hash.as_str()] {
         out.push_str(part);
     }
     out
@@ -168,47 +193,85 @@ pub fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &[u8]) -> 
 /// Hex HMAC-SHA256 of the string to sign under the signing key.
 pub fn signature(signing_key: &[u8], string_to_sign: &str) -> String {
     hex32(&signing_key::hmac(signing_key, string_to_sign.as_bytes()))
+        .as_str()
+        .to_owned()
 }
 
-/// The signature of `canonical_request` made at `amz_date` within `scope`, under the
-/// signer's (cached) signing key.
-pub(crate) fn sign(
-    signer: &Signer<'_>,
-    amz_date: &str,
-    scope: &str,
-    canonical_request: &[u8],
-) -> String {
-    let date = &amz_date[..8];
-    let (_, mut mac) = signing_key::cached(signer.secret_key, date, signer.region, signer.service);
-    mac.update(string_to_sign(amz_date, scope, canonical_request).as_bytes());
-    hex32(&mac.finalize().into_bytes())
+/// What a signature made within one second shares: the `x-amz-date`, the
+/// credential scope and an HMAC keyed with that day's signing key.
+#[derive(Clone)]
+pub struct Stamp {
+    pub timestamp: i64,
+    pub amz_date: String,
+    pub scope: String,
+    pub mac: signing_key::HmacSha256,
 }
 
-/// The headers `sign_headers` sets (name, lowercase name, value), in the order it adds them.
+impl Stamp {
+    /// The stamp of `timestamp` for `signer`'s key, region and service.
+    pub fn new(signer: &Signer<'_>, timestamp: i64) -> Result<Stamp, Error> {
+        let amz_date = amz_date(timestamp)?;
+        let date = &amz_date[..8];
+        let scope = scope(date, signer.region, signer.service);
+        let (_, mac) = signing_key::cached(signer.secret_key, date, signer.region, signer.service);
+        Ok(Stamp {
+            timestamp,
+            amz_date,
+            scope,
+            mac,
+        })
+    }
+
+    /// The stamp of a later `timestamp`: the key and scope are kept when the day is the same.
+    pub fn at(&self, signer: &Signer<'_>, timestamp: i64) -> Result<Stamp, Error> {
+        let amz_date = amz_date(timestamp)?;
+        if amz_date[..8] != self.amz_date[..8] {
+            return Stamp::new(signer, timestamp);
+        }
+        Ok(Stamp {
+            timestamp,
+            amz_date,
+            scope: self.scope.clone(),
+            mac: self.mac.clone(),
+        })
+    }
+
+    /// The signature of `canonical_request` at this stamp.
+    pub fn sign(&self, canonical_request: &[u8]) -> Hex64 {
+        let mut mac = self.mac.clone();
+        for part in [ALGORITHM, "\n", &self.amz_date, "\n", &self.scope, "\n"] {
+            mac.update(part.as_bytes());
+        }
+        mac.update(hex32(&Sha256::digest(canonical_request).into()).as_bytes());
+        hex32(&mac.finalize().into_bytes().into())
+    }
+}
+
+/// The headers `sign_headers` sets (lowercase name, value), in the order it adds them.
 pub struct AddedHeaders {
-    pub headers: Vec<(&'static str, &'static str, String)>,
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl AddedHeaders {
-    /// Every header a signature may add: (name, lowercase name).
-    pub const NAMES: [(&'static str, &'static str); 4] = [
-        ("X-Amz-Date", "x-amz-date"),
-        ("X-Amz-Content-SHA256", "x-amz-content-sha256"),
-        ("X-Amz-Security-Token", "x-amz-security-token"),
-        ("Authorization", "authorization"),
+    /// Every header a signature may add, named as they are sent.
+    pub const NAMES: [&'static str; 4] = [
+        "x-amz-date",
+        "x-amz-content-sha256",
+        "x-amz-security-token",
+        "Authorization",
     ];
 
     /// Whether `name` (in any case) is one of the headers the signature replaces.
     pub fn replaces(name: &[u8]) -> bool {
         Self::NAMES
             .iter()
-            .any(|(_, lower)| lower.as_bytes().eq_ignore_ascii_case(name))
+            .any(|added| added.as_bytes().eq_ignore_ascii_case(name))
     }
 }
 
 /// Sign `request` in headers: returns the headers to set (replacing any of the same
 /// name): `x-amz-date`, `x-amz-content-sha256` when `content_sha256`,
-/// `x-amz-security-token` when there is a token, then `authorization`. The headers the
+/// `x-amz-security-token` when there is a token, then `Authorization`. The headers the
 /// signer sets are always signed; the request's own ones when `selection` picks them.
 pub fn sign_headers(
     request: &Request<'_>,
@@ -216,25 +279,23 @@ pub fn sign_headers(
     payload_hash: &str,
     content_sha256: bool,
     signer: &Signer<'_>,
-    timestamp: i64,
-) -> Result<AddedHeaders, Error> {
-    let amz_date = amz_date(timestamp)?;
-    let date = &amz_date[..8];
+    stamp: &Stamp,
+) -> AddedHeaders {
     let [date_header, content_header, token_header, authorization_header] = AddedHeaders::NAMES;
-    let mut added: Vec<(&'static str, &'static str, String)> = Vec::with_capacity(4);
-    added.push((date_header.0, date_header.1, amz_date.clone()));
+    let mut added: Vec<(&'static str, String)> = Vec::with_capacity(4);
+    added.push((date_header, stamp.amz_date.clone()));
     if content_sha256 {
-        added.push((content_header.0, content_header.1, payload_hash.to_owned()));
+        added.push((content_header, payload_hash.to_owned()));
     }
     if let Some(token) = signer.security_token {
-        added.push((token_header.0, token_header.1, token.to_owned()));
+        added.push((token_header, token.to_owned()));
     }
     let kept = request
         .headers
         .iter()
         .copied()
         .filter(|(name, _)| !AddedHeaders::replaces(name));
-    let ours = added.iter().map(|(_, n, v)| (n.as_bytes(), v.as_bytes()));
+    let ours = added.iter().map(|(n, v)| (n.as_bytes(), v.as_bytes()));
     let (creq, signed) = canonical_request(
         request.method,
         request.target,
@@ -244,29 +305,24 @@ pub fn sign_headers(
         signer.path,
         &[],
     );
-    let scope = scope(date, signer.region, signer.service);
-    let signature = sign(signer, &amz_date, &scope, &creq);
+    let signature = stamp.sign(&creq);
     let signed = String::from_utf8_lossy(&signed);
-    let mut authorization = String::with_capacity(160 + scope.len() + signed.len());
+    let mut authorization = String::with_capacity(160 + stamp.scope.len() + signed.len());
     for part in [
         ALGORITHM,
         " Credential=",
         signer.access_id,
         "/",
-        &scope,
+        &stamp.scope,
         ", SignedHeaders=",
         &signed,
         ", Signature=",
-        &signature,
+        signature.as_str(),
     ] {
         authorization.push_str(part);
     }
-    added.push((
-        authorization_header.0,
-        authorization_header.1,
-        authorization,
-    ));
-    Ok(AddedHeaders { headers: added })
+    added.push((authorization_header, authorization));
+    AddedHeaders { headers: added }
 }
 
 /// What the unit tests of the signer and of presigning share: the official test
@@ -320,21 +376,24 @@ mod tests {
             target: b"/",
             headers: &headers,
         };
+        let stamp = Stamp::new(&signer(false), SUITE_TIME).unwrap();
         let added = sign_headers(
             &request,
             &Selection::parse(&["*"]),
             EMPTY_SHA256,
             false,
             &signer(false),
-            SUITE_TIME,
-        )
-        .unwrap();
-        let authorization = &added.headers.last().unwrap().2;
+            &stamp,
+        );
+        let authorization = &added.headers.last().unwrap().1;
         assert!(authorization.ends_with(
             "SignedHeaders=host;x-amz-date, \
              Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
         ));
-        assert_eq!(added.headers[0].2, "20150830T123600Z");
+        assert_eq!(
+            added.headers[0],
+            ("x-amz-date", "20150830T123600Z".to_owned())
+        );
     }
 
     #[test]

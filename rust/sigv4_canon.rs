@@ -211,28 +211,28 @@ pub fn canonical_query(pairs: &mut [Pair], out: &mut Vec<u8>) {
 /// to case), `*` for all, `!pattern` to leave some out. `authorization` is never
 /// signed (it carries the signature).
 #[derive(Debug, Default, Clone)]
-pub struct Selection<'a> {
+pub struct Selection {
     all: bool,
-    include: Vec<Pattern<'a>>,
-    exclude: Vec<Pattern<'a>>,
+    include: Vec<Pattern>,
+    exclude: Vec<Pattern>,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Pattern<'a> {
-    Exact(&'a [u8]),
-    Prefix(&'a [u8]),
+#[derive(Debug, Clone)]
+enum Pattern {
+    Exact(Vec<u8>),
+    Prefix(Vec<u8>),
 }
 
-impl<'a> Pattern<'a> {
-    fn parse(text: &'a str) -> Self {
+impl Pattern {
+    fn parse(text: &str) -> Self {
         match text.strip_suffix('*') {
-            Some(prefix) => Pattern::Prefix(prefix.as_bytes()),
-            None => Pattern::Exact(text.as_bytes()),
+            Some(prefix) => Pattern::Prefix(prefix.as_bytes().to_vec()),
+            None => Pattern::Exact(text.as_bytes().to_vec()),
         }
     }
 
     fn matches(&self, name: &[u8]) -> bool {
-        match *self {
+        match self {
             Pattern::Exact(exact) => exact.eq_ignore_ascii_case(name),
             Pattern::Prefix(prefix) => {
                 name.len() >= prefix.len() && prefix.eq_ignore_ascii_case(&name[..prefix.len()])
@@ -241,8 +241,15 @@ impl<'a> Pattern<'a> {
     }
 }
 
-impl<'a> Selection<'a> {
-    pub fn parse<S: AsRef<str>>(patterns: &'a [S]) -> Self {
+impl Selection {
+    /// Every header (but `authorization`).
+    pub const ALL: Selection = Selection {
+        all: true,
+        include: Vec::new(),
+        exclude: Vec::new(),
+    };
+
+    pub fn parse<S: AsRef<str>>(patterns: &[S]) -> Self {
         let mut selection = Selection::default();
         for pattern in patterns {
             let pattern = pattern.as_ref();

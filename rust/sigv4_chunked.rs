@@ -31,33 +31,35 @@ impl ChunkSigner<'_> {
             }
             hmac::Mac::update(&mut mac, line.as_bytes());
         }
-        hex32(&hmac::Mac::finalize(mac).into_bytes())
+        hex32(&hmac::Mac::finalize(mac).into_bytes().into())
+            .as_str()
+            .to_owned()
     }
 
     /// The signature of a chunk holding `data` (empty for the final chunk), following
     /// the signature `previous`.
     pub fn chunk(&self, previous: &str, data: &[u8]) -> String {
-        let hash = hex32(&Sha256::digest(data));
+        let hash = hex32(&Sha256::digest(data).into());
         self.sign(&[
             CHUNK_ALGORITHM,
             self.amz_date,
             self.scope,
             previous,
             EMPTY_SHA256,
-            &hash,
+            hash.as_str(),
         ])
     }
 
     /// The signature of trailing headers, given as their canonical form
     /// (`name:value\n` per header), following the final chunk's signature `previous`.
     pub fn trailer(&self, previous: &str, canonical_trailer: &[u8]) -> String {
-        let hash = hex32(&Sha256::digest(canonical_trailer));
+        let hash = hex32(&Sha256::digest(canonical_trailer).into());
         self.sign(&[
             TRAILER_ALGORITHM,
             self.amz_date,
             self.scope,
             previous,
-            &hash,
+            hash.as_str(),
         ])
     }
 }

@@ -1,17 +1,10 @@
 //! Presigned URLs: the signature travels in the query (`X-Amz-*` parameters) instead
 //! of an `Authorization` header, for one request or for many object keys at once.
 
-use hmac::Mac;
-use sha2::{Digest, Sha256};
-
-use crate::signing_key;
-use crate::sigv4::{
-    amz_date, canonical_request, hex32, scope, sign, Error, Request, Signer, ALGORITHM,
-    MAX_EXPIRES_IN,
-};
+use crate::sigv4::{Error, Request, Signer, Stamp, ALGORITHM, MAX_EXPIRES_IN};
 use crate::sigv4_canon::{
     canonical_headers, canonical_query, canonical_uri, query_pairs, split_target, uri_encode, Pair,
-    Selection,
+    PathRules, Selection,
 };
 
 fn encode_value(text: &str) -> Vec<u8> {
@@ -34,8 +27,7 @@ const PRESIGN_PARAMETERS: [&[u8]; 7] = [
 /// The `X-Amz-*` parameters of a presigned URL (encoded, sorted), without the signature.
 fn presign_pairs(
     signer: &Signer<'_>,
-    amz_date: &str,
-    scope: &str,
+    stamp: &Stamp,
     expires_in: i64,
     signed_headers: &[u8],
 ) -> Vec<Pair> {
@@ -46,9 +38,12 @@ fn presign_pairs(
         ),
         (
             PRESIGN_PARAMETERS[1].to_vec(),
-            encode_value(&format!("{}/{scope}", signer.access_id)),
+            encode_value(&format!("{}/{}", signer.access_id, stamp.scope)),
         ),
-        (PRESIGN_PARAMETERS[2].to_vec(), amz_date.as_bytes().to_vec()),
+        (
+            PRESIGN_PARAMETERS[2].to_vec(),
+            stamp.amz_date.as_bytes().to_vec(),
+        ),
         (
             PRESIGN_PARAMETERS[3].to_vec(),
             expires_in.to_string().into_bytes(),
@@ -90,18 +85,90 @@ fn query_without_presign_parameters(query: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A presigned URL's `x-amz-date` and credential scope, once its expiry is checked.
-fn presign_time(
-    signer: &Signer<'_>,
-    timestamp: i64,
-    expires_in: i64,
-) -> Result<(String, String), Error> {
+/// Presigned URLs live 1 second to 7 days.
+fn check_expiry(expires_in: i64) -> Result<(), Error> {
     if !(1..=MAX_EXPIRES_IN).contains(&expires_in) {
         return Err(Error::ExpiresOutOfRange(expires_in));
     }
-    let amz_date = amz_date(timestamp)?;
-    let scope = scope(&amz_date[..8], signer.region, signer.service);
-    Ok((amz_date, scope))
+    Ok(())
+}
+
+/// What every URL presigned at one stamp for one method, host (and other signed
+/// headers) and query shares: the canonical request after its path, and the URL's
+/// query up to the signature. `presign` signs one path with it, `presign_keys` many.
+pub struct Presigner {
+    /// `<method>\n`.
+    method_line: Vec<u8>,
+    path_rules: PathRules,
+    /// `\n<canonical query>\n<canonical headers>\n<signed headers>\n<payload hash>`.
+    tail: Vec<u8>,
+    /// The query as sent (minus old presign parameters), the `X-Amz-*` parameters and
+    /// `&X-Amz-Signature=`.
+    url_query: Vec<u8>,
+}
+
+impl Presigner {
+    /// `headers` are (name, value) pairs, signed when `selects` picks them.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new<'h>(
+        method: &str,
+        headers: impl IntoIterator<Item = (&'h [u8], &'h [u8])>,
+        selects: impl Fn(&[u8]) -> bool,
+        query: &[u8],
+        payload_hash: &str,
+        signer: &Signer<'_>,
+        stamp: &Stamp,
+        expires_in: i64,
+    ) -> Result<Self, Error> {
+        check_expiry(expires_in)?;
+        let mut block = Vec::with_capacity(128);
+        let signed = canonical_headers(headers, selects, &mut block);
+        let query = query_without_presign_parameters(query);
+        let pairs = presign_pairs(signer, stamp, expires_in, &signed);
+        let mut tail = Vec::with_capacity(block.len() + query.len() + 320);
+        tail.push(b'\n');
+        if query.is_empty() {
+            // The X-Amz-* parameters are already in canonical (sorted) order.
+            push_pairs(&pairs, &mut tail, false);
+        } else {
+            let mut all_pairs = query_pairs(&query);
+            all_pairs.extend_from_slice(&pairs);
+            canonical_query(&mut all_pairs, &mut tail);
+        }
+        tail.push(b'\n');
+        tail.extend_from_slice(&block);
+        tail.push(b'\n');
+        tail.extend_from_slice(&signed);
+        tail.push(b'\n');
+        tail.extend_from_slice(payload_hash.as_bytes());
+        let mut url_query = query;
+        let after_parameters = !url_query.is_empty();
+        push_pairs(&pairs, &mut url_query, after_parameters);
+        url_query.extend_from_slice(b"&X-Amz-Signature=");
+        let mut method_line = Vec::with_capacity(method.len() + 1);
+        method_line.extend_from_slice(method.as_bytes());
+        method_line.push(b'\n');
+        Ok(Presigner {
+            method_line,
+            path_rules: signer.path,
+            tail,
+            url_query,
+        })
+    }
+
+    /// Append `path?<query>&X-Amz-Signature=<signature>` to `out`, signed at `stamp`
+    /// (the one this was built with); `creq` is scratch.
+    pub fn sign_path(&self, stamp: &Stamp, path: &[u8], creq: &mut Vec<u8>, out: &mut Vec<u8>) {
+        creq.clear();
+        creq.extend_from_slice(&self.method_line);
+        canonical_uri(path, self.path_rules, creq);
+        creq.extend_from_slice(&self.tail);
+        let signature = stamp.sign(creq);
+        out.extend_from_slice(path);
+        out.push(b'?');
+        out.extend_from_slice(&self.url_query);
+        out.extend_from_slice(signature.as_bytes());
+    }
 }
 
 /// Presign `request`: its target (`path?query`) with the query as sent followed by
@@ -111,36 +178,22 @@ pub fn presign(
     selection: &Selection,
     payload_hash: &str,
     signer: &Signer<'_>,
-    timestamp: i64,
+    stamp: &Stamp,
     expires_in: i64,
 ) -> Result<Vec<u8>, Error> {
-    let (amz_date, scope) = presign_time(signer, timestamp, expires_in)?;
     let (path, query) = split_target(request.target);
-    let query = query_without_presign_parameters(query);
-    let mut target = Vec::with_capacity(path.len() + query.len() + 1);
-    target.extend_from_slice(path);
-    target.push(b'?');
-    target.extend_from_slice(&query);
-    // Signed headers first (they are named in the query), then the canonical request.
-    let signed = canonical_headers(
-        request.headers.iter().copied(),
-        |name| selection.selects(name),
-        &mut Vec::new(),
-    );
-    let pairs = presign_pairs(signer, &amz_date, &scope, expires_in, &signed);
-    let (creq, _) = canonical_request(
+    let presigner = Presigner::new(
         request.method,
-        &target,
         request.headers.iter().copied(),
         |name| selection.selects(name),
+        query,
         payload_hash,
-        signer.path,
-        &pairs,
-    );
-    let signature = sign(signer, &amz_date, &scope, &creq);
-    push_pairs(&pairs, &mut target, !query.is_empty());
-    target.extend_from_slice(b"&X-Amz-Signature=");
-    target.extend_from_slice(signature.as_bytes());
+        signer,
+        stamp,
+        expires_in,
+    )?;
+    let mut target = Vec::with_capacity(path.len() + presigner.url_query.len() + 64);
+    presigner.sign_path(stamp, path, &mut Vec::with_capacity(512), &mut target);
     Ok(target)
 }
 
@@ -162,65 +215,38 @@ pub fn presign_keys<S: AsRef<str>>(
     keys: &[S],
     payload_hash: &str,
     signer: &Signer<'_>,
-    timestamp: i64,
+    stamp: &Stamp,
     expires_in: i64,
 ) -> Result<Vec<String>, Error> {
-    let (amz_date, scope) = presign_time(signer, timestamp, expires_in)?;
-    let base_query = query_without_presign_parameters(base.base_query);
-    let pairs = presign_pairs(signer, &amz_date, &scope, expires_in, b"host");
-
-    // Everything after the path is the same for every key: compute it once.
-    let mut all_pairs = query_pairs(&base_query);
-    all_pairs.extend_from_slice(&pairs);
-    let mut tail = Vec::with_capacity(512);
-    tail.push(b'\n');
-    canonical_query(&mut all_pairs, &mut tail);
-    tail.push(b'\n');
-    let host_header: [(&[u8], &[u8]); 1] = [(b"host", base.host.as_bytes())];
-    let signed = canonical_headers(host_header, |_| true, &mut tail);
-    tail.push(b'\n');
-    tail.extend_from_slice(&signed);
-    tail.push(b'\n');
-    tail.extend_from_slice(payload_hash.as_bytes());
-
-    let mut url_query = base_query.clone();
-    push_pairs(&pairs, &mut url_query, !base_query.is_empty());
-    url_query.extend_from_slice(b"&X-Amz-Signature=");
-
-    let sts_head = format!("{ALGORITHM}\n{amz_date}\n{scope}\n");
-    let date = &amz_date[..8];
-    let (_, mac) = signing_key::cached(signer.secret_key, date, signer.region, signer.service);
+    let host: [(&[u8], &[u8]); 1] = [(b"host", base.host.as_bytes())];
+    let presigner = Presigner::new(
+        base.method,
+        host,
+        |_| true,
+        base.base_query,
+        payload_hash,
+        signer,
+        stamp,
+        expires_in,
+    )?;
     let mut base_path = base.base_path.to_vec();
     if base_path.last() != Some(&b'/') {
         base_path.push(b'/');
     }
-
     let mut urls = Vec::with_capacity(keys.len());
     let mut path = Vec::with_capacity(base_path.len() + 64);
-    let mut creq = Vec::with_capacity(tail.len() + 128);
+    let mut creq = Vec::with_capacity(presigner.tail.len() + 128);
+    let mut url = Vec::with_capacity(512);
     for key in keys {
         path.clear();
         path.extend_from_slice(&base_path);
         uri_encode(key.as_ref().as_bytes(), true, &mut path);
-        creq.clear();
-        creq.extend_from_slice(base.method.as_bytes());
-        creq.push(b'\n');
-        canonical_uri(&path, signer.path, &mut creq);
-        creq.extend_from_slice(&tail);
-        let mut mac = mac.clone();
-        mac.update(sts_head.as_bytes());
-        mac.update(hex32(&Sha256::digest(&creq)).as_bytes());
-        let signature = hex32(&mac.finalize().into_bytes());
-        let mut url = String::with_capacity(
-            base.origin.len() + path.len() + url_query.len() + signature.len() + 1,
-        );
-        url.push_str(base.origin);
-        // Both are ASCII: the path was percent-encoded, the query built from encoded parts.
-        url.push_str(&String::from_utf8_lossy(&path));
-        url.push('?');
-        url.push_str(&String::from_utf8_lossy(&url_query));
-        url.push_str(&signature);
-        urls.push(url);
+        url.clear();
+        url.extend_from_slice(base.origin.as_bytes());
+        presigner.sign_path(stamp, &path, &mut creq, &mut url);
+        // ASCII but for the origin (UTF-8): the path was percent-encoded, the query
+        // built from encoded parts.
+        urls.push(String::from_utf8_lossy(&url).into_owned());
     }
     Ok(urls)
 }
@@ -244,7 +270,7 @@ mod tests {
             &Selection::parse(&["host"]),
             EMPTY_SHA256,
             &signer(false),
-            SUITE_TIME,
+            &Stamp::new(&signer(false), SUITE_TIME).unwrap(),
             3600,
         )
         .unwrap();
@@ -269,7 +295,7 @@ mod tests {
             &Selection::parse(&["host"]),
             UNSIGNED_PAYLOAD,
             &signer(true),
-            SUITE_TIME,
+            &Stamp::new(&signer(true), SUITE_TIME).unwrap(),
             60,
         )
         .unwrap();
@@ -289,17 +315,25 @@ mod tests {
             headers: &headers,
         };
         let select = Selection::parse(&["host"]);
+        let zero = Stamp::new(&signer(true), 0).unwrap();
         for bad in [0, -5, MAX_EXPIRES_IN + 1] {
-            let result = presign(&request, &select, UNSIGNED_PAYLOAD, &signer(true), 0, bad);
+            let result = presign(
+                &request,
+                &select,
+                UNSIGNED_PAYLOAD,
+                &signer(true),
+                &zero,
+                bad,
+            );
             assert_eq!(result, Err(Error::ExpiresOutOfRange(bad)));
         }
-        assert!(presign(&request, &select, UNSIGNED_PAYLOAD, &signer(true), 0, 1).is_ok());
+        assert!(presign(&request, &select, UNSIGNED_PAYLOAD, &signer(true), &zero, 1).is_ok());
         assert!(presign(
             &request,
             &select,
             UNSIGNED_PAYLOAD,
             &signer(true),
-            0,
+            &zero,
             MAX_EXPIRES_IN
         )
         .is_ok());
@@ -316,7 +350,8 @@ mod tests {
             base_query: b"",
         };
         let keys = ["a/b.txt", "café", "x+y=z", "a//b", "a%2Fb"];
-        let urls = presign_keys(&base, &keys, UNSIGNED_PAYLOAD, &s, SUITE_TIME, 900).unwrap();
+        let stamp = Stamp::new(&s, SUITE_TIME).unwrap();
+        let urls = presign_keys(&base, &keys, UNSIGNED_PAYLOAD, &s, &stamp, 900).unwrap();
         for (key, url) in keys.iter().zip(&urls) {
             let mut path = b"/prefix/".to_vec();
             uri_encode(key.as_bytes(), true, &mut path);
@@ -327,7 +362,7 @@ mod tests {
                 headers: &headers,
             };
             let select = Selection::parse(&["host"]);
-            let one = presign(&request, &select, UNSIGNED_PAYLOAD, &s, SUITE_TIME, 900).unwrap();
+            let one = presign(&request, &select, UNSIGNED_PAYLOAD, &s, &stamp, 900).unwrap();
             assert_eq!(
                 url,
                 &format!("{}{}", base.origin, String::from_utf8(one).unwrap())

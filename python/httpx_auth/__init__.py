@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from httpx_auth import _core
@@ -14,6 +13,7 @@ from httpx_auth._errors import (
     GrantNotProvided,
     HttpxAuthException,
     InvalidGrantRequest,
+    InvalidDiscoveryDocument,
     InvalidParameter,
     InvalidToken,
     InvalidTokenResponse,
@@ -26,13 +26,16 @@ from httpx_auth._oauth2 import (
     AzureActiveDirectoryImplicit,
     AzureActiveDirectoryImplicitIdToken,
     DisplaySettings,
+    DPoPKey,
     JsonTokenFileCache,
     OAuth2,
     OAuth2AuthorizationCode,
     OAuth2AuthorizationCodePKCE,
     OAuth2ClientCredentials,
     OAuth2Implicit,
+    OAuth2JwtBearer,
     OAuth2ResourceOwnerPasswordCredentials,
+    OAuth2TokenExchange,
     OktaAuthorizationCode,
     OktaAuthorizationCodePKCE,
     OktaClientCredentials,
@@ -43,33 +46,47 @@ from httpx_auth._oauth2 import (
     TokenMemoryCache,
     WakaTimeAuthorizationCode,
 )
+from httpx_auth._oauth2 import AzureActiveDirectoryDeviceCode, DeviceAuthorization, OAuth2DeviceCode, OktaDeviceCode
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
-try:
-    __version__ = version("httpx_auth")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+
+__version__: str  # set on first access, by __getattr__
 
 
 def __getattr__(name: str) -> Any:
     # BACKEND follows _core so that it stays right when the test suite swaps backends.
     if name == "BACKEND":
         return _core.BACKEND
+    if name == "__version__":  # read on demand: importlib.metadata costs ~10 ms to import
+        from importlib.metadata import PackageNotFoundError, version
+
+        global __version__
+        try:
+            __version__ = version("httpx_auth")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            __version__ = "0+unknown"
+        return __version__
     raise AttributeError(f"module 'httpx_auth' has no attribute {name!r}")
 
 
 __all__ = [
+    "AzureActiveDirectoryDeviceCode",
+    "DeviceAuthorization",
+    "OAuth2DeviceCode",
+    "OktaDeviceCode",
     "AWS4Auth",
     "BACKEND",
     "AuthenticationFailed",
     "AzureActiveDirectoryImplicit",
     "AzureActiveDirectoryImplicitIdToken",
     "Basic",
+    "DPoPKey",
     "DisplaySettings",
     "GrantNotProvided",
     "HeaderApiKey",
     "HttpxAuthException",
     "InvalidGrantRequest",
+    "InvalidDiscoveryDocument",
     "InvalidParameter",
     "InvalidToken",
     "InvalidTokenResponse",
@@ -79,7 +96,9 @@ __all__ = [
     "OAuth2AuthorizationCodePKCE",
     "OAuth2ClientCredentials",
     "OAuth2Implicit",
+    "OAuth2JwtBearer",
     "OAuth2ResourceOwnerPasswordCredentials",
+    "OAuth2TokenExchange",
     "OktaAuthorizationCode",
     "OktaAuthorizationCodePKCE",
     "OktaClientCredentials",

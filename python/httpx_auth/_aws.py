@@ -1,8 +1,9 @@
 """AWS Signature Version 4: ``AWS4Auth`` signs requests in headers and presigns URLs.
 
-All of the signing happens in the core (``_core.backend.sigv4_*``): one call per
-request. This module checks arguments, picks the payload hash and moves headers in
-and out of the request.
+All of the signing happens in the core's ``SigV4Signer``, built once (and again only
+when the credentials, the backend or ``include_headers`` change): one call per request.
+This module checks arguments, picks the payload hash and moves headers in and out of
+the request.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ import httpx
 from httpx_auth import _aws_checksum, _aws_post, _aws_streaming, _core
 from httpx_auth import _validation as check
 from httpx_auth._aws_clock import ClockOffset, needs_body, replayable
+from httpx_auth._aws_url import split_url
 from httpx_auth._aws_params import (
     EMPTY_SHA256,
+    MAX_EXPIRES_IN,
     UNSIGNED_PAYLOAD,
     CredentialsProvider,
     checked_credentials,
@@ -31,21 +34,13 @@ from httpx_auth._errors import InvalidParameter
 
 __all__ = ["AWS4Auth"]
 
+# Methods that need no checking (anything else is checked, then uppercased).
+_METHODS = frozenset(["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"])
+
 
 def _header_list(headers: Any) -> list[tuple[bytes, bytes, bytes]]:
     """The request's headers as (name, lowercase name, value) byte triples."""
-    stored = getattr(headers, "_list", None)
-    if type(stored) is list:  # httpx and httpx2 keep exactly these triples
-        return stored
     return [(name, name.lower(), value) for name, value in headers.raw]
-
-
-def _set_header_list(request: Any, signed: list[tuple[bytes, bytes, bytes]]) -> None:
-    headers = request.headers
-    if type(getattr(headers, "_list", None)) is list:
-        headers._list = signed
-    else:
-        request.headers = type(headers)([(name, value) for name, _, value in signed])
 
 
 class AWS4Auth(AuthBase):
@@ -58,9 +53,11 @@ class AWS4Auth(AuthBase):
     :param service: the service signed for, such as ``s3`` (S3 paths are signed as
         sent; every other service's are normalised and encoded a second time).
     :param security_token: session token of temporary (STS) credentials, sent and
-        signed as ``X-Amz-Security-Token``.
+        signed as ``x-amz-security-token``.
     :param include_headers: headers to sign besides ``host``, ``content-type`` and
         ``x-amz-*``; ``prefix*`` patterns are allowed and ``*`` signs every header.
+        Kept as the ``include_headers`` attribute, a set of these names that may be
+        changed later (the defaults always apply on top).
     :param unsigned_payload: sign ``UNSIGNED-PAYLOAD`` instead of the body's SHA-256,
         so the body is never read (streamed uploads are not buffered). S3 accepts it.
     :param credentials: a callable returning the current ``(access_id, secret_key,
@@ -128,6 +125,11 @@ class AWS4Auth(AuthBase):
         self._presign_payload = UNSIGNED_PAYLOAD if s3 else EMPTY_SHA256
         self.correct_clock_skew = bool(correct_clock_skew)
         self._clock = ClockOffset()
+        # (backend, include_headers as bound, credentials, signer): replaced as a whole,
+        # so a thread never pairs one request's credentials with another's signer.
+        self._bound: tuple[Any, frozenset[str], tuple[str, str, str | None], _core.Signer] | None = None
+        if credentials is None:
+            self._signer()
 
     def __repr__(self) -> str:
         parts = [f"region={self.region!r}", f"service={self.service!r}"]
@@ -153,10 +155,49 @@ class AWS4Auth(AuthBase):
         # Attributes may have been refreshed (by a subclass) since __init__: check them again.
         return checked_credentials(self.access_id, self.secret_key, self.security_token)
 
+    def _signer(self) -> _core.Signer:
+        """The signer for the current credentials, backend and ``include_headers``."""
+        bound = self._bound
+        if (  # the hot path: the very credentials it was bound with, already checked
+            bound is not None
+            and self.credentials is None
+            and bound[0] is _core.backend
+            and bound[2][0] is self.access_id
+            and bound[2][1] is self.secret_key
+            and bound[2][2] is self.security_token
+            and bound[1] == self.include_headers
+        ):
+            return bound[3]
+        return self._bind(bound)
+
+    def _bind(self, bound: Any) -> _core.Signer:
+        credentials = self._current_credentials()
+        if bound is not None and bound[0] is _core.backend and bound[1] == self.include_headers:
+            if bound[2] == credentials:
+                return bound[3]  # type: ignore[no-any-return]
+            signer: _core.Signer = bound[3].with_credentials(*credentials)
+            include = bound[1]
+        else:
+            include = frozenset(self.include_headers)
+            _, patterns = header_patterns(include)
+            signer = _core.backend.SigV4Signer(
+                access_id=credentials[0],
+                secret_key=credentials[1],
+                security_token=credentials[2],
+                region=self.region,
+                service=self.service,
+                include=patterns,
+                normalize_path=self._normalize_path,
+                double_encode=self._double_encode,
+                content_sha256=True,
+            )
+        self._bound = (_core.backend, include, credentials, signer)
+        return signer
+
     def sign(self, request: Any) -> Any:
         """Sign ``request`` in place (its body must have been read unless the payload
         is unsigned or streamed) and return it."""
-        access_id, secret_key, token = self._current_credentials()
+        signer = self._signer()
         # Requests without a body get neither chunks nor checksums.
         with_body = (self.streaming or self.checksum is not None) and _aws_streaming.has_body(request)
         streaming = self.streaming and with_body
@@ -172,25 +213,23 @@ class AWS4Auth(AuthBase):
             request.headers[_aws_checksum.header_name(self.checksum)] = _aws_checksum.checksum(
                 self.checksum, request.content
             )
-        signed = _core.backend.sigv4_sign_headers(
-            request.method,
-            request.url.raw_path,
-            _header_list(request.headers),
-            self._include,
-            payload_hash,
-            True,
-            access_id,
-            secret_key,
-            token,
-            self.region,
-            self.service,
-            self._clock.now(),
-            self._normalize_path,
-            self._double_encode,
+        headers = request.headers
+        stored = getattr(headers, "_list", None)
+        signed = signer.sign_headers(
+            method=request.method,
+            target=request.url.raw_path,
+            headers=stored if type(stored) is list else _header_list(headers),
+            payload_hash=payload_hash,
+            timestamp=self._clock.now(),
         )
-        _set_header_list(request, signed)
+        if type(stored) is list:  # httpx and httpx2 keep exactly these triples
+            headers._list = signed
+        else:
+            request.headers = type(headers)([(name, value) for name, _, value in signed])
         if streaming:
-            signing = None if self.unsigned_payload else self._chunk_signing(request, secret_key)
+            bound = self._bound
+            assert bound is not None  # set by self._signer()
+            signing = None if self.unsigned_payload else self._chunk_signing(request, bound[2][1])
             _aws_streaming.attach(request, source, length, self.chunk_size, self.checksum, signing)
         return request
 
@@ -270,41 +309,43 @@ class AWS4Auth(AuthBase):
         :param headers: headers the user of the URL will send, signed too (``host``
             always is: the URL's, unless a ``Host`` is given here).
         """
-        parsed = _absolute_url("url", url)
-        method = check.text("method", method).upper()
-        seconds = expiry(expires_in)
-        access_id, secret_key, token = self._current_credentials()
-        if headers is not None and not callable(getattr(headers, "items", None)):
-            raise InvalidParameter(
-                f"headers must be a mapping of header names to values, not {type(headers).__name__}."
+        if type(method) is not str or method not in _METHODS:
+            method = check.text("method", method).upper()
+        if type(expires_in) is not int or not 0 < expires_in <= MAX_EXPIRES_IN:
+            expires_in = expiry(expires_in)
+        signer = self._signer()
+        if headers is None and type(url) is str:  # the common case: one core call
+            presigned = signer.presign_url(
+                url=url, method=method, payload_hash=self._presign_payload,
+                timestamp=self._clock.now(), expires_in=expires_in,
             )
-        host = parsed.netloc
+            if presigned is not None:
+                return presigned
+        scheme, netloc, raw_path = split_url("url", url)
+        host: str | None = netloc
         given: list[tuple[bytes, bytes, bytes]] = []
-        for name, value in (headers or {}).items():
-            name = check.header_name("headers", name)
-            value = check.header_value(f"headers[{name!r}]", value)
-            if name.lower() == "host":  # the Host the URL will be sent with replaces the URL's
-                host = value.encode("utf-8")
-            else:
-                given.append((name.encode("ascii"), name.lower().encode("ascii"), value.encode("utf-8")))
-        signed_headers = [(b"host", b"host", host), *given]
-        target = _core.backend.sigv4_presign(
-            method,
-            parsed.raw_path,
-            signed_headers,
-            ("*",),
-            self._presign_payload,
-            access_id,
-            secret_key,
-            token,
-            self.region,
-            self.service,
-            self._clock.now(),
-            seconds,
-            self._normalize_path,
-            self._double_encode,
+        if headers is not None:
+            if not callable(getattr(headers, "items", None)):
+                raise InvalidParameter(
+                    f"headers must be a mapping of header names to values, not {type(headers).__name__}."
+                )
+            for name, value in headers.items():
+                name = check.header_name("headers", name)
+                value = check.header_value(f"headers[{name!r}]", value)
+                lower = name.lower()
+                if lower == "host":  # the Host the URL will be sent with replaces the URL's
+                    host = None
+                given.append((name.encode("ascii"), lower.encode("ascii"), value.encode("utf-8")))
+        return signer.presign(
+            method=method,
+            origin=f"{scheme}://{netloc}",
+            host=host,
+            target=raw_path,
+            headers=given,
+            payload_hash=self._presign_payload,
+            timestamp=self._clock.now(),
+            expires_in=expires_in,
         )
-        return f"{parsed.scheme}://{parsed.netloc.decode('ascii')}{target.decode('ascii')}"
 
     def presign_keys(
         self,
@@ -319,7 +360,7 @@ class AWS4Auth(AuthBase):
         a ``/``, percent-encoded with ``/`` kept: give keys as stored, not encoded.
         Every URL signs the ``host`` header only, for ``expires_in`` seconds.
         """
-        parsed = _absolute_url("base_url", base_url)
+        scheme, netloc, raw_path = split_url("base_url", base_url)
         method = check.text("method", method).upper()
         seconds = expiry(expires_in)
         if not isinstance(keys, Iterable):
@@ -329,28 +370,18 @@ class AWS4Auth(AuthBase):
             if type(key) is not str:
                 raise InvalidParameter(f"keys must be strings, not {type(key).__name__}.")
             check.text("keys", key, allow_empty=True)  # UTF-8 (no lone surrogates)
-        access_id, secret_key, token = self._current_credentials()
-        path, _, query = parsed.raw_path.partition(b"?")
-        netloc = parsed.netloc.decode("ascii")
-        urls: list[str] = _core.backend.sigv4_presign_keys(
-            method,
-            f"{parsed.scheme}://{netloc}",
-            netloc,
-            path,
-            query,
-            key_list,
-            self._presign_payload,
-            access_id,
-            secret_key,
-            token,
-            self.region,
-            self.service,
-            self._clock.now(),
-            seconds,
-            self._normalize_path,
-            self._double_encode,
+        path, _, query = raw_path.partition(b"?")
+        return self._signer().presign_keys(
+            method=method,
+            origin=f"{scheme}://{netloc}",
+            host=netloc,
+            base_path=path,
+            base_query=query,
+            keys=key_list,
+            payload_hash=self._presign_payload,
+            timestamp=self._clock.now(),
+            expires_in=seconds,
         )
-        return urls
 
     def presign_post(
         self,

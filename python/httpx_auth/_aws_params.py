@@ -6,7 +6,7 @@ Messages name what is wrong and how to fix it; none ever contains a secret.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from httpx_auth import _validation as check
@@ -45,8 +45,9 @@ def is_s3(service: str) -> bool:
     return service.lower() in S3_SERVICES
 
 
-def header_patterns(include_headers: Iterable[str] | None) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The headers signed (as given, lowercased) and the patterns handed to the core."""
+def header_patterns(include_headers: Any) -> tuple[set[str], tuple[str, ...]]:
+    """The user's extra headers (a set of the names as given, the attribute the original
+    exposes) and the patterns handed to the core (the defaults applied on top)."""
     if include_headers is None:
         extra: list[str] = []
     elif isinstance(include_headers, (str, bytes)):
@@ -68,7 +69,7 @@ def header_patterns(include_headers: Iterable[str] | None) -> tuple[frozenset[st
     patterns = tuple(sorted(names))
     if "*" not in names and NOT_SIGNED_BY_DEFAULT not in names:
         patterns += (f"!{NOT_SIGNED_BY_DEFAULT}",)
-    return names, patterns
+    return set(extra), patterns
 
 
 def expiry(expires_in: Any) -> int:

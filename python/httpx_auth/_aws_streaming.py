@@ -15,11 +15,9 @@ import weakref
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-import httpx
-
 from httpx_auth import _core
 from httpx_auth._aws_checksum import encode, header_name, new_state
-from httpx_auth._compat import httpx2
+from httpx_auth._compat import also_httpx2, bases_of
 from httpx_auth._errors import InvalidParameter
 
 MIN_CHUNK_SIZE = 8 * 1024  # S3's minimum for every chunk but the last
@@ -155,12 +153,8 @@ class _Framer:
         return [*frames, f"{trailer}\r\n".encode("ascii")]
 
 
-_STREAM_BASES: tuple[type, ...] = (httpx.SyncByteStream, httpx.AsyncByteStream)
-if httpx2 is not None:
-    _STREAM_BASES += (httpx2.SyncByteStream, httpx2.AsyncByteStream)
-
-
-class ChunkedBody(*_STREAM_BASES):  # type: ignore[misc]
+@also_httpx2("SyncByteStream", "AsyncByteStream")
+class ChunkedBody(*bases_of("SyncByteStream", "AsyncByteStream")):  # type: ignore[misc]
     """The aws-chunked body of one request, sent from its original stream (sync or async)."""
 
     def __init__(

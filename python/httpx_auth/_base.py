@@ -12,18 +12,21 @@ driver runs it in a worker thread so the event loop never blocks. The result (or
 exception) is sent back into the flow. ``Offload(fn, fn_async)`` also gives a coroutine
 function doing the same work without blocking (say, with an asyncio client): the async
 driver awaits ``fn_async()`` on the loop instead of occupying a thread.
+
+``Sleep(seconds)`` is such an item that waits: ``time.sleep`` in sync code,
+``anyio.sleep`` in async code (with the event loop; no thread is held).
 """
 
 from __future__ import annotations
 
+import time
 import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
 from typing import Any
 
-import anyio.to_thread
 import httpx
 
-from httpx_auth._compat import AUTH_BASES
+from httpx_auth._compat import AUTH_BASES, also_httpx2
 
 _internal_requests: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -49,6 +52,22 @@ class Offload:
         self.fn_async = fn_async
 
 
+class Sleep(Offload):
+    """Yielded by a flow: wait ``seconds`` (with the event loop in async code)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(self._sleep, self._sleep_async)
+
+    def _sleep(self) -> None:
+        time.sleep(self.seconds)
+
+    async def _sleep_async(self) -> None:
+        import anyio  # imported on first use, like the thread helpers below
+
+        await anyio.sleep(self.seconds)
+
+
 def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
     try:
         result = item.fn()
@@ -58,6 +77,8 @@ def _step_sync(flow: Generator[Any, Any, None], item: Offload) -> Any:
 
 
 async def _step_async(flow: Generator[Any, Any, None], item: Offload) -> Any:
+    import anyio.to_thread  # only async flows that offload need it (imported once)
+
     try:
         if item.fn_async is not None:
             result = await item.fn_async()
@@ -87,6 +108,7 @@ class SupportMultiAuth:
         return MultiAuth(other, self)
 
 
+@also_httpx2("Auth")
 class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
     """An ``httpx.Auth`` (and ``httpx2.Auth``) that reads the responses to its own
     internal requests before handing them back to ``auth_flow``."""

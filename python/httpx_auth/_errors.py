@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from httpx_auth._compat import HTTP_ERROR_BASES
+from httpx_auth._compat import HTTP_ERROR_BASES, also_httpx2
 
 # RFC 6749 §5.2 and §4.1.2.1 standard error codes, explained for humans.
 _STANDARD_ERRORS = {
@@ -32,6 +32,9 @@ _STANDARD_ERRORS = {
     "prevented it from fulfilling the request.",
     "temporarily_unavailable": "The authorization server is currently unable to handle "
     "the request due to a temporary overloading or maintenance of the server.",
+    # RFC 8628 §3.5 (device authorization grant).
+    "expired_token": "The device code expired before the user approved the request: "
+    "start the device authorization again.",
 }
 
 
@@ -40,6 +43,7 @@ def _names(fields: Iterable[str]) -> str:
     return ", ".join(sorted(fields)) or "nothing"
 
 
+@also_httpx2("HTTPError")
 class HttpxAuthException(*HTTP_ERROR_BASES):  # type: ignore[misc]
     """Base class of every httpx_auth error (an ``httpx.HTTPError``)."""
 
@@ -169,3 +173,13 @@ class InvalidTokenResponse(InvalidGrantRequest):
         self.error_uri = None
         self.status_code = status_code
         HttpxAuthException.__init__(self, f"Invalid token response: {reason}")
+
+
+class InvalidDiscoveryDocument(HttpxAuthException):
+    """An issuer's discovery document (OpenID Connect Discovery / RFC 8414) is missing,
+    unreadable, names another issuer, or lacks an endpoint the grant needs."""
+
+    def __init__(self, issuer: str, reason: str) -> None:
+        self.issuer = issuer
+        self.reason = reason
+        super().__init__(f"Discovery of {issuer} failed: {reason}")

@@ -1,6 +1,7 @@
-# Stub of the compiled core (rust/lib.rs). _purepy.py mirrors it function by function.
+# Stub of the compiled core (rust/lib.rs). The _purepy package mirrors it file for file.
 
 from collections.abc import Sequence
+from types import ModuleType
 from typing import final
 
 from typing_extensions import Self
@@ -8,76 +9,91 @@ from typing_extensions import Self
 def sha256_hex(data: bytes) -> str: ...
 def pkce_s256_challenge(verifier: str) -> str: ...
 def jwt_exp(token: str) -> float | None: ...
+def split_plain_url(url: str) -> tuple[str, str, bytes] | None: ...
 
-# AWS Signature Version 4 (rust/sigv4.rs, rust/sigv4_canon.rs, rust/signing_key.rs).
+# AWS Signature Version 4 (rust/signer.rs, rust/sigv4*.rs, rust/signing_key.rs).
 # Headers are httpx's (name, lowercase name, value) byte triples.
+@final
+class SigV4Signer:
+    def __new__(
+        cls,
+        *,
+        access_id: str,
+        secret_key: str,
+        security_token: str | None,
+        region: str,
+        service: str,
+        include: Sequence[str],
+        normalize_path: bool,
+        double_encode: bool,
+        content_sha256: bool,
+    ) -> SigV4Signer: ...
+    def with_credentials(self, access_id: str, secret_key: str, security_token: str | None) -> SigV4Signer: ...
+    def sign_headers(
+        self,
+        *,
+        method: str,
+        target: bytes,
+        headers: Sequence[tuple[bytes, bytes, bytes]],
+        payload_hash: str,
+        timestamp: int,
+    ) -> list[tuple[bytes, bytes, bytes]]: ...
+    def presign(
+        self,
+        *,
+        method: str,
+        origin: str,
+        host: str | None,
+        target: bytes,
+        headers: Sequence[tuple[bytes, bytes, bytes]],
+        payload_hash: str,
+        timestamp: int,
+        expires_in: int,
+    ) -> str: ...
+    def presign_url(
+        self, *, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
+    ) -> str | None: ...
+    def presign_keys(
+        self,
+        *,
+        method: str,
+        origin: str,
+        host: str,
+        base_path: bytes,
+        base_query: bytes,
+        keys: Sequence[str],
+        payload_hash: str,
+        timestamp: int,
+        expires_in: int,
+    ) -> list[str]: ...
+
+# The SigV4 building blocks S3 POST policies and aws-chunked uploads use.
 def sigv4_amz_date(timestamp: int) -> str: ...
 def sigv4_signing_key(secret_key: str, date: str, region: str, service: str) -> bytes: ...
-def sigv4_canonical_request(
-    method: str,
-    target: bytes,
-    headers: Sequence[tuple[bytes, bytes, bytes]],
-    include: Sequence[str],
-    payload_hash: str,
-    normalize_path: bool,
-    double_encode: bool,
-) -> tuple[bytes, str]: ...
-def sigv4_string_to_sign(amz_date: str, scope: str, canonical_request: bytes) -> str: ...
 def sigv4_signature(signing_key: bytes, string_to_sign: str) -> str: ...
-def sigv4_sign_headers(
-    method: str,
-    target: bytes,
-    headers: Sequence[tuple[bytes, bytes, bytes]],
-    include: Sequence[str],
-    payload_hash: str,
-    content_sha256: bool,
-    access_id: str,
-    secret_key: str,
-    security_token: str | None,
-    region: str,
-    service: str,
-    timestamp: int,
-    normalize_path: bool,
-    double_encode: bool,
-) -> list[tuple[bytes, bytes, bytes]]: ...
-def sigv4_presign(
-    method: str,
-    target: bytes,
-    headers: Sequence[tuple[bytes, bytes, bytes]],
-    include: Sequence[str],
-    payload_hash: str,
-    access_id: str,
-    secret_key: str,
-    security_token: str | None,
-    region: str,
-    service: str,
-    timestamp: int,
-    expires_in: int,
-    normalize_path: bool,
-    double_encode: bool,
-) -> bytes: ...
-def sigv4_presign_keys(
-    method: str,
-    origin: str,
-    host: str,
-    base_path: bytes,
-    base_query: bytes,
-    keys: Sequence[str],
-    payload_hash: str,
-    access_id: str,
-    secret_key: str,
-    security_token: str | None,
-    region: str,
-    service: str,
-    timestamp: int,
-    expires_in: int,
-    normalize_path: bool,
-    double_encode: bool,
-) -> list[str]: ...
+
+@final
+class DpopSigner:
+    """Signs DPoP proofs (RFC 9449) with one P-256 key, from its 32-byte private scalar."""
+
+    def __new__(cls, private_scalar: bytes) -> Self: ...
+    def proof(
+        self,
+        htm: str,
+        htu: str,
+        iat: int,
+        *,
+        nonce: str | None = None,
+        access_token: str | None = None,
+        jti: str | None = None,
+    ) -> str: ...
+    @property
+    def public_jwk(self) -> str: ...
+    @property
+    def thumbprint(self) -> str: ...
 
 # S3 checksums (rust/checksum.rs): digests are the value's big-endian bytes.
 def checksum_digest(algorithm: str, data: bytes) -> bytes: ...
-
 @final
 class Checksum:
     def __new__(cls, algorithm: str) -> Self: ...
@@ -89,3 +105,7 @@ def sigv4_chunk_signature(signing_key: bytes, amz_date: str, scope: str, previou
 def sigv4_trailer_signature(
     signing_key: bytes, amz_date: str, scope: str, previous: str, canonical_trailer: bytes
 ) -> str: ...
+
+# The steps of a signature one by one, for the conformance tests only (the twin is
+# httpx_auth._purepy.testing); the library never calls them.
+testing: ModuleType

@@ -219,13 +219,13 @@ def test_non_s3_services_sign_the_path_encoded_twice(backend: str, http: ModuleT
     request = sent.last
     signed = signed_headers(sent)
     headers = [(k, k.lower(), v) for k, v in request.headers.raw if k.lower().decode() in signed]
-    canonical, _ = _core.backend.sigv4_canonical_request(
+    canonical, _ = _core.backend.testing.sigv4_canonical_request(
         "POST", request.url.raw_path, headers, ("*",), EMPTY_SHA256, True, True
     )
     path = b"/2015-03-31/functions/arn%253Aaws%253Alambda%253Aus-west-2%253A1%253Afunction%253Af/invocations"
     assert canonical.split(b"\n")[1] == path
     scope = "20130524/us-east-2/lambda/aws4_request"
-    string_to_sign = _core.backend.sigv4_string_to_sign("20130524T000000Z", scope, canonical)
+    string_to_sign = _core.backend.testing.sigv4_string_to_sign("20130524T000000Z", scope, canonical)
     key = _core.backend.sigv4_signing_key(SECRET, "20130524", "us-east-2", "lambda")
     assert sent.signature() == _core.backend.sigv4_signature(key, string_to_sign)
 
@@ -266,7 +266,7 @@ def test_repeated_headers_and_whitespace(backend: str, http: ModuleType) -> None
         sent = send(http, s3(), headers=headers)
     request = sent.last
     unsigned = [(k, k.lower(), v) for k, v in request.headers.raw if k.lower() != b"authorization"]
-    canonical, _ = _core.backend.sigv4_canonical_request(
+    canonical, _ = _core.backend.testing.sigv4_canonical_request(
         "GET", request.url.raw_path, unsigned, ("*",), EMPTY_SHA256, False, False
     )
     assert b"\nx-amz-meta-a:two words,second\n" in canonical

@@ -6,13 +6,18 @@ import inspect
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 import httpx_auth
 from httpx_auth import _purepy
 
-from backends import native as _native
+_native: Any
+try:  # built or not, whatever HTTPX_AUTH_NO_EXTENSIONS says: parity is about the modules
+    from httpx_auth import _native
+except ImportError:
+    _native = None
 
 needs_native = pytest.mark.skipif(_native is None, reason="compiled core not built in this install")
 
@@ -43,26 +48,55 @@ def test_backend_is_public() -> None:
     assert "BACKEND" in httpx_auth.__all__
 
 
-def _public_functions(module: object) -> dict[str, object]:
-    # The twin lists its exports in __all__; the compiled module exports nothing else.
+def _public(module: object) -> dict[str, object]:
+    # Both list their exports in __all__ (pyo3 adds it to the compiled module).
     names = getattr(module, "__all__", None) or [n for n in vars(module) if not n.startswith("_")]
-    return {name: getattr(module, name) for name in names if callable(getattr(module, name))}
+    return {name: getattr(module, name) for name in names}
+
+
+def _parameters(function: object) -> list[str]:
+    return list(inspect.signature(function).parameters)  # type: ignore[arg-type]
+
+
+def _methods(cls: type) -> dict[str, object]:
+    return {name: getattr(cls, name) for name in dir(cls) if not name.startswith("_")}
 
 
 @needs_native
-def test_both_backends_export_the_same_functions_with_the_same_signatures() -> None:
-    native = _public_functions(_native)
-    pure = _public_functions(_purepy)
+def test_both_backends_export_the_same_names_with_the_same_signatures() -> None:
+    native, pure = _public(_native), _public(_purepy)
     assert native and sorted(native) == sorted(pure)
-    for name in native:
-        native_params = list(inspect.signature(native[name]).parameters)  # type: ignore[arg-type]
-        pure_params = list(inspect.signature(pure[name]).parameters)  # type: ignore[arg-type]
-        assert native_params == pure_params, name
+    for name, item in native.items():
+        if isinstance(item, type):
+            assert _parameters(item) == _parameters(pure[name]), name
+            assert sorted(_methods(item)) == sorted(_methods(pure[name])), name  # type: ignore[arg-type]
+            for method, function in _methods(item).items():
+                if callable(function):  # (properties have no signature)
+                    assert _parameters(function)[1:] == _parameters(getattr(pure[name], method))[1:], method
+        elif callable(item) and not inspect.ismodule(item):
+            assert _parameters(item) == _parameters(pure[name]), name
 
 
-def test_stub_describes_every_function() -> None:
+@needs_native
+def test_the_test_only_steps_match_and_stay_out_of_the_public_module() -> None:
+    native = {n: f for n, f in vars(_native.testing).items() if not n.startswith("_")}
+    pure = {n: f for n, f in vars(_purepy.testing).items() if n.startswith("sigv4_")}
+    assert native and sorted(native) == sorted(pure)
+    for name, function in native.items():
+        assert _parameters(function) == _parameters(pure[name]), name
+        assert not hasattr(_native, name) and not hasattr(_purepy, name)
+
+
+def test_stub_describes_every_name() -> None:
     stub = os.path.join(os.path.dirname(httpx_auth.__file__), "_native.pyi")
     with open(stub, encoding="utf-8") as f:
         text = f.read()
-    for name in _public_functions(_purepy):
-        assert f"def {name}(" in text or f"class {name}:" in text, name
+    for name, item in _public(_purepy).items():
+        if isinstance(item, type):
+            assert f"class {name}:" in text, name
+            for method in _methods(item):
+                assert f"def {method}(" in text, method
+        elif inspect.ismodule(item):
+            assert f"{name}: ModuleType" in text, name
+        else:
+            assert f"def {name}(" in text, name

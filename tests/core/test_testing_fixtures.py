@@ -40,6 +40,11 @@ EVERY_OAUTH2_AUTH = {
     "OktaResourceOwnerPasswordCredentials": lambda: httpx_auth.OktaResourceOwnerPasswordCredentials(
         "i.okta.com", "user", "pass", "cid", "secret"
     ),
+    "OAuth2JwtBearer": lambda: httpx_auth.OAuth2JwtBearer("https://a/token", assertion=lambda: "a"),
+    "OAuth2TokenExchange": lambda: httpx_auth.OAuth2TokenExchange("https://a/token", "st", "jwt"),
+    "OAuth2DeviceCode": lambda: httpx_auth.OAuth2DeviceCode("https://a/device", "https://a/token", "cid"),
+    "OktaDeviceCode": lambda: httpx_auth.OktaDeviceCode("i.okta.com", "cid"),
+    "AzureActiveDirectoryDeviceCode": lambda: httpx_auth.AzureActiveDirectoryDeviceCode("tid", "cid"),
 }
 
 

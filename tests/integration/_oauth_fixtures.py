@@ -31,6 +31,7 @@ LOOPBACK_REDIRECTS = [
     "http://127.0.0.1",
 ]
 SHORT_LIFETIME = 2  # seconds, for the "*-short" applications
+DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,28 @@ class OAuthServer:
     @property
     def authorization_url(self) -> str:
         return f"{self.base_url}/o/authorize/"
+
+    @property
+    def device_authorization_url(self) -> str:
+        return f"{self.base_url}/o/device-authorization/"
+
+    @property
+    def revocation_url(self) -> str:
+        return f"{self.base_url}/o/revoke_token/"
+
+    @property
+    def issuer(self) -> str:
+        return f"{self.base_url}/o"
+
+    @property
+    def protected_url(self) -> str:
+        """A resource behind DOT's ``protected_resource(advertise_metadata=True)`` (RFC 6750 401s)."""
+        return f"{self.base_url}/api/protected"
+
+    def revoke_access_tokens(self, client_id: str) -> int:
+        reply = httpx.post(f"{self.base_url}/_itest/revoke-access-tokens", json={"client_id": client_id})
+        reply.raise_for_status()
+        return int(reply.json()["revoked"])
 
     @property
     def resource_url(self) -> str:
@@ -119,11 +142,14 @@ def _applications() -> dict[str, OAuthApp]:
         app("implicit-jwt", "public", "implicit"),
         app("implicit-jwt-short", "public", "implicit", SHORT_LIFETIME),
         app("password-jwt-short", "confidential", "password", SHORT_LIFETIME),
+        app("lifecycle", "confidential", "password"),
+        app("device", "public", DEVICE_GRANT),
+        app("device-confidential", "confidential", DEVICE_GRANT),
     ]
     return {a.name: a for a in apps}
 
 
-def _config(apps: dict[str, OAuthApp], workdir: Path, username: str, password: str) -> dict[str, Any]:
+def _config(apps: dict[str, OAuthApp], workdir: Path, username: str, password: str, base_url: str) -> dict[str, Any]:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -137,6 +163,7 @@ def _config(apps: dict[str, OAuthApp], workdir: Path, username: str, password: s
     key_file.chmod(0o600)
     return {
         "django_secret_key": secrets.token_urlsafe(32),
+        "base_url": base_url,
         "database": str(workdir / "oauth.sqlite3"),
         "rsa_private_key_file": str(key_file),
         "users": [{"username": username, "password": password}],
@@ -166,10 +193,11 @@ def oauth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OAuthServ
     workdir = tmp_path_factory.mktemp("oauth-server")
     username, password = "alice", secrets.token_urlsafe(16)
     apps = _applications()
-    config_file = workdir / "config.json"
-    config_file.write_text(json.dumps(_config(apps, workdir, username, password)))
-    config_file.chmod(0o600)
     port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    config_file = workdir / "config.json"
+    config_file.write_text(json.dumps(_config(apps, workdir, username, password, base_url)))
+    config_file.chmod(0o600)
     env = {**os.environ, "ITEST_OAUTH_CONFIG": str(config_file), "PYTHONUNBUFFERED": "1"}
     server = ManagedProcess(
         "django-oauth-toolkit",
@@ -178,7 +206,6 @@ def oauth_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OAuthServ
         env=env,
         cwd=HERE,
     )
-    base_url = f"http://127.0.0.1:{port}"
     server.start(lambda: httpx.get(f"{base_url}/_itest/ready", timeout=1).status_code == 200, timeout=60)
     try:
         yield OAuthServer(base_url, username, password, apps)

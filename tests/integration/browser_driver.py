@@ -4,7 +4,9 @@ httpx_auth opens the authorization URL with ``webbrowser``; the integration suit
 ``BROWSER`` at this script. It starts Debian's headless chromium through chromedriver
 (selenium), signs in on the test server's login page, approves the consent page, and lets
 the redirect reach httpx_auth's local server (where the page's own script hands a URL
-fragment back for implicit grants). Logs and a final screenshot go to
+fragment back for implicit grants). On the device pages (RFC 8628) it enters the user
+code from ``ITEST_USER_CODE`` when the page has none, and accepts (or, with
+``ITEST_DEVICE_DECISION=deny``, denies) the device. Logs and a final screenshot go to
 ``ITEST_BROWSER_LOG_DIR``; the PID file there lets the test kill us if we hang.
 """
 
@@ -89,6 +91,24 @@ def main(url: str) -> int:
                 driver.find_element(By.ID, "login-submit").click()
                 signed_in = True
                 say("signed in")
+            elif current.path.startswith("/o/device/") and driver.find_elements(By.ID, "id_user_code"):
+                # RFC 8628 §3.3: the user enters the code shown on the device (unless the
+                # verification_uri_complete opened here carries it already).
+                field = driver.find_element(By.ID, "id_user_code")
+                if not field.get_attribute("value"):
+                    field.send_keys(os.environ["ITEST_USER_CODE"])
+                    say("user code typed")
+                driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+                say("user code submitted")
+            elif current.path.startswith("/o/device-confirm/") and not approved:
+                decision = os.environ.get("ITEST_DEVICE_DECISION", "accept")
+                driver.find_element(By.CSS_SELECTOR, f"button[value={decision}]").click()
+                approved = True
+                say(f"device decision: {decision}")
+            elif current.path.startswith("/o/device-grant-status/"):
+                say(f"device grant status: {driver.find_element(By.TAG_NAME, 'h1').text!r}")
+                outcome = 0
+                break
             elif driver.find_elements(By.ID, "authorizationForm") and not approved:
                 driver.find_element(By.NAME, "allow").click()
                 approved = True

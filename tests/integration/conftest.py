@@ -12,6 +12,7 @@ import pytest
 from ._aws_fixtures import moto_s3, s3_server, seaweedfs_s3  # noqa: F401
 from ._clients import sender  # noqa: F401
 from ._oauth_fixtures import browser, oauth_server, token_cache_reset  # noqa: F401
+from ._service_fixtures import service_server  # noqa: F401
 from ._redis_fixtures import redis_db, redis_server, token_endpoint  # noqa: F401
 
 

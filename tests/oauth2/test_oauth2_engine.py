@@ -120,3 +120,19 @@ def test_token_cache_is_read_at_request_time(http: ModuleType) -> None:
 def test_invalid_token_response_is_public() -> None:
     assert httpx_auth.InvalidTokenResponse is InvalidTokenResponse
     assert issubclass(InvalidTokenResponse, httpx_auth.HttpxAuthException)
+
+
+async def test_async_waiters_hold_no_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An async waiter sleeps with the event loop between looks at the flight."""
+    import anyio.to_thread
+
+    from httpx_auth._oauth2 import single_flight
+
+    def no_thread(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a worker thread was used")
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", no_thread)
+    flight = single_flight.Flight((0, "k"))
+    assert await flight.wait_async(0.05) is False
+    threading.Timer(0.05, single_flight.abandon, args=(flight,)).start()
+    assert await flight.wait_async(5) is True

@@ -35,7 +35,7 @@ def test_settings_are_frozen_and_checked_once_built() -> None:
     with pytest.raises(InvalidParameter, match="redirect_uri_port must be between 1 and 65535"):
         RedirectSettings(port=70000)
     with pytest.raises(InvalidParameter, match="client_auth_method must be one of"):
-        ClientAuthentication(("id", "secret"), "private_key_jwt")
+        ClientAuthentication(("id", "secret"), "tls_client_auth")
 
 
 def test_secrets_stay_out_of_the_settings_reprs() -> None:

@@ -60,7 +60,26 @@ CASES: dict[str, Callable[[], Any]] = {
     ),
     "password-public": lambda: httpx_auth.OAuth2ResourceOwnerPasswordCredentials("https://as.example/token", "user", "pw"),
     "okta-password": lambda: httpx_auth.OktaResourceOwnerPasswordCredentials("dev.okta.example", "u", "p", "cid", "sec"),
+    # Added with the grants (issue 14); a derived key, so that its fingerprint is stable.
+    "jwt-bearer": lambda: httpx_auth.OAuth2JwtBearer(
+        "https://as.example/token", "iss", "sub", private_key=_fixed_ec_key(), signing_algorithm="ES256", key_id="k"
+    ),
+    "token-exchange": lambda: httpx_auth.OAuth2TokenExchange(
+        "https://as.example/token", "subject", "jwt", audience=["a", "b"], requested_token_type="access_token"
+    ),
+    # Added with issue 13 (the device authorization grant).
+    "device": lambda: httpx_auth.OAuth2DeviceCode(
+        "https://as.example/device", "https://as.example/token", "cid", ["a", "b"], client_secret="s", audience="api"
+    ),
+    "okta-device": lambda: httpx_auth.OktaDeviceCode("dev.okta.example", "cid"),
+    "entra-device": lambda: httpx_auth.AzureActiveDirectoryDeviceCode("tenant", "cid", scope="openid offline_access"),
 }
+
+
+def _fixed_ec_key() -> Any:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return ec.derive_private_key(0x5EED, ec.SECP256R1())
 
 
 def public_signatures() -> dict[str, str]:

@@ -25,7 +25,8 @@ of helper calls). It may yield:
   are sent by the caller's client, or by ``self.client`` when one was given: do not
   handle ``client`` yourself, ``GrantAuth`` routes what you yield;
 - ``_base.Offload(fn)``: ``fn()`` runs off the event loop; its result comes back, or
-  its exception is raised at the ``yield``.
+  its exception is raised at the ``yield``;
+- ``_base.Sleep(seconds)``: a wait (``time.sleep``, or ``anyio.sleep`` in async code).
 
 and returns a ``Token`` (``token_from_response`` / ``token_from_fields`` build one from
 an answer). Raise an ``HttpxAuthException`` subclass when the token cannot be obtained:
@@ -40,17 +41,17 @@ per RFC 6749 §6 and returns ``None`` when there is none. A refresh rejected wit
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 from collections.abc import AsyncGenerator, Generator
 from functools import partial
 from typing import Any, ClassVar
 
-import anyio.from_thread
-
 from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import HttpxAuthException, InvalidParameter
-from httpx_auth._oauth2 import single_flight
+from httpx_auth._oauth2 import rejection, revocation, single_flight
+from httpx_auth._oauth2.cache_key import make_cache_key
 from httpx_auth._oauth2.caches.memory import TokenMemoryCache
 from httpx_auth._oauth2.settings import OAuth2, TokenSettings
 from httpx_auth._oauth2.token import Token, note_margin_cap
@@ -70,13 +71,23 @@ class GrantAuth(AuthBase):
     Parameters:
         cache_key: identifies the grant configuration in the token cache (see ``make_cache_key``).
         settings: how the token is obtained and sent (see ``TokenSettings``; its defaults
-            when not given).
+            when not given). With ``settings.dpop`` (the grants' ``dpop=True`` or a
+            ``DPoPKey``), a token the server bound (``token_type`` ``DPoP``) is sent as
+            ``Authorization: DPoP <token>`` with a new proof for each request, and a
+            ``401`` asking for a DPoP nonce is answered once with a proof carrying it.
     """
 
     grant_type: ClassVar[str] = ""
     token_endpoint: TokenEndpoint | None = None
+    # Set on an instance to change them (see device-and-oidc.md).
+    revocation_url: str | None = None  # RFC 7009, for ``revoke``
+    issuer: str | None = None  # set by ``from_issuer``
+    jwks_uri: str | None = None  # set by ``from_issuer``
+    verify_id_token: bool = True  # check ID token signatures when a jwks_uri is known
 
     def __init__(self, cache_key: str, settings: TokenSettings = TokenSettings()) -> None:
+        if settings.dpop is not None:  # tokens bound to a key are for that key only
+            cache_key = make_cache_key("dpop", cache_key, {"jkt": settings.dpop.key.thumbprint})
         self.cache_key = cache_key
         self.settings = settings
         self._header = TokenHeader(settings.header_name, settings.header_value)
@@ -87,7 +98,9 @@ class GrantAuth(AuthBase):
     early_expiry = property(lambda self: self.settings.early_expiry)
     timeout = property(lambda self: self.settings.timeout)
     client = property(lambda self: self.settings.client)
+    dpop = property(lambda self: self.settings.dpop)
     token_field_name = property(lambda self: self.settings.token_field_name)
+    retry_on_invalid_token = property(lambda self: self.settings.retry_on_invalid_token)
 
     # -- the hooks grants implement ---------------------------------------------------
 
@@ -106,10 +119,46 @@ class GrantAuth(AuthBase):
 
     def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.settings.early_expiry)
+        cached = token is not None
         if token is None:
             token = yield from self._acquire(request)
-        self._header.put(request, token.access_token)
-        yield request
+        self._put(request, token)
+        response = yield request
+        dpop = self.settings.dpop
+        if dpop is not None and dpop.nonce_refused(request.url, response, resource=True):
+            self._put(request, token)  # a new proof, with the nonce the resource server gave
+            response = yield request
+        if cached and self._rejected(request, response, token):
+            self._put(request, (yield from self._acquire(request)))
+            yield request
+
+    def _put(self, request: Any, token: Token) -> None:
+        """Authenticate ``request`` with ``token``: its header, or DPoP's (RFC 9449 §7.1)."""
+        dpop = self.settings.dpop
+        if dpop is not None and dpop.is_bound(token.access_token):
+            request.headers["Authorization"] = f"DPoP {token.access_token}"
+            request.headers["DPoP"] = dpop.proof(request.method, request.url, token.access_token)
+        else:
+            self._header.put(request, token.access_token)
+
+    def _rejected(self, request: Any, response: Any, token: Token) -> bool:
+        """Whether the cached ``token`` was rejected (RFC 6750 §3.1) and ``request`` is
+        to be sent again with a new one. A rejected token is forgotten (its refresh
+        token kept) even when the request cannot be sent again (see ``rejection``)."""
+        if not self.settings.retry_on_invalid_token or not rejection.rejected(request, response):
+            return False
+        cache = OAuth2.token_cache
+        stored = cache.stored(self.cache_key)
+        if stored is not None and stored.access_token == token.access_token:  # not replaced meanwhile
+            if stored.refresh_token:
+                cache.store(self.cache_key, dataclasses.replace(stored, expiry=0.0))
+            else:
+                cache.discard(self.cache_key)
+        if not rejection.claim_retry(request):
+            log.info("The server rejected a cached token (invalid_token); the request body cannot be sent again.")
+            return False
+        log.info("The server rejected a cached token (invalid_token); sending the request again with a new one.")
+        return True
 
     # The drivers below only add a fast path: with a valid cached token there is nothing
     # to drive, so the request is sent without the inner generator (about 1 µs saved per
@@ -118,18 +167,21 @@ class GrantAuth(AuthBase):
 
     def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.settings.early_expiry)
-        if token is None:
+        if token is None or self.settings.dpop is not None:  # DPoP may answer a challenge
             yield from super().sync_auth_flow(request)
             return
         self._header.put(request, token.access_token)
-        yield request
+        response = yield request
+        if self._rejected(request, response, token):
+            yield from super().sync_auth_flow(request)
 
     async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         token = OAuth2.token_cache.lookup(self.cache_key, early_expiry=self.settings.early_expiry)
-        if token is not None:
+        if token is not None and self.settings.dpop is None:
             self._header.put(request, token.access_token)
-            yield request
-            return
+            response = yield request
+            if not self._rejected(request, response, token):
+                return
         flow = super().async_auth_flow(request)
         try:
             outgoing = await flow.__anext__()
@@ -185,6 +237,26 @@ class GrantAuth(AuthBase):
             return item
         return Offload(partial(_send_with, self.settings.client, item))
 
+    @classmethod
+    def from_issuer(cls, issuer: str, **kwargs: Any) -> Any:
+        """This grant, its endpoints read from ``issuer``'s discovery document at the
+        first request (OpenID Connect Discovery / RFC 8414); ``kwargs`` are the other
+        arguments of the constructor (see ``discovery``)."""
+        from httpx_auth._oauth2.discovery import DiscoveredGrant
+
+        return DiscoveredGrant(cls, issuer, kwargs)
+
+    # -- revocation (RFC 7009) ---------------------------------------------------------
+
+    def revoke(self, client: Any) -> None:
+        """Revoke the cached refresh and access tokens at ``revocation_url`` and forget
+        them; ``client`` (an ``httpx.Client``) sends the requests."""
+        revocation.revoke(self, OAuth2.token_cache, client)
+
+    async def arevoke(self, client: Any) -> None:
+        """``revoke`` with an ``httpx.AsyncClient``."""
+        await revocation.arevoke(self, OAuth2.token_cache, client)
+
     # -- helpers for reprs ------------------------------------------------------------
 
     def _repr(self, **fields: Any) -> str:
@@ -192,16 +264,16 @@ class GrantAuth(AuthBase):
         return f"{type(self).__name__}({shown})"
 
 
-# What anyio raises when called outside a worker thread (a RuntimeError before 4.11).
-_NO_EVENT_LOOP: type[Exception] = getattr(anyio, "NoEventLoopError", RuntimeError)
-
-
 def _send_with(client: Any, request: Any) -> Any:
     """Send ``request`` with the ``client=`` given to a grant (never with its own auth)."""
     if inspect.iscoroutinefunction(client.send):
+        import anyio.from_thread  # only here: an AsyncClient given to a sync flow (~10 ms to import)
+
+        # What anyio raises when called outside a worker thread (a RuntimeError before 4.11).
+        no_event_loop: type[Exception] = getattr(anyio, "NoEventLoopError", RuntimeError)
         try:
             return anyio.from_thread.run(partial(client.send, request, auth=None))
-        except _NO_EVENT_LOOP:
+        except no_event_loop:
             raise InvalidParameter(
                 "client is an AsyncClient: it can only send token requests for an AsyncClient. "
                 "Give an httpx.Client instead."

@@ -22,6 +22,7 @@ from httpx_auth._oauth2.grants.authorization_code import (
     OAuth2AuthorizationCodePKCE,
 )
 from httpx_auth._oauth2.grants.client_credentials import OAuth2ClientCredentials
+from httpx_auth._oauth2.grants.device_code import OAuth2DeviceCode
 from httpx_auth._oauth2.grants.implicit import OAuth2Implicit
 from httpx_auth._oauth2.grants.resource_owner_password import OAuth2ResourceOwnerPasswordCredentials
 from httpx_auth._oauth2.parameters import scope_text, split_extra
@@ -58,12 +59,12 @@ def okta_endpoint(instance: Any, authorization_server: Any, name: str) -> str:
     return f"https://{instance}/oauth2/{quote(authorization_server, safe='')}/v1/{name}"
 
 
-def entra_authorization_url(tenant_id: Any) -> str:
-    """The authorization endpoint of a Microsoft Entra tenant."""
+def entra_endpoint(tenant_id: Any, path: str) -> str:
+    """An endpoint (``authorize``, ``v2.0/devicecode``...) of a Microsoft Entra tenant."""
     tenant_id = check.text("tenant_id", tenant_id)
     if any(c in tenant_id for c in "/?#@ \t\r\n"):
         raise InvalidParameter("tenant_id must be a tenant identifier (a UUID or a domain name).")
-    return f"https://login.microsoftonline.com/{tenant_id}/oauth2/authorize"
+    return f"https://login.microsoftonline.com/{tenant_id}/oauth2/{path}"
 
 
 
@@ -92,7 +93,14 @@ class _OktaCode:
         timeout: float = 60,
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
+        retry_on_invalid_token: bool = True,
         client: Any = None,
+        client_auth_method: str | None = None,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
+        dpop: Any = None,
         **kwargs: Any,
     ) -> None:
         self._provider = ProviderParameters(client_id, scope, nonce, kwargs)
@@ -105,11 +113,18 @@ class _OktaCode:
             timeout=timeout,
             header_name=header_name,
             header_value=header_value,
+            retry_on_invalid_token=retry_on_invalid_token,
             response_type=response_type,
             token_field_name=token_field_name,
             early_expiry=early_expiry,
             code_field_name=code_field_name,
             client=client,
+            client_auth_method=client_auth_method,
+            private_key=private_key,
+            key_id=key_id,
+            signing_algorithm=signing_algorithm,
+            assertion_audience=assertion_audience,
+            dpop=dpop,
         )
 
     def _layout(self, extra: Mapping[str, Any]) -> CodeLayout:
@@ -127,8 +142,9 @@ class OktaAuthorizationCode(_OktaCode, OAuth2AuthorizationCode):
         scope: the scope, a string or a list of strings (``openid``).
         authorization_server: the Okta authorization server (``default``).
         nonce: sent with the authorization (a new UUID for each authorization by default).
-        Others: as ``OAuth2AuthorizationCode``; extra keyword arguments go to the
-        authorization URL and the token requests (``client_secret`` to the latter only).
+        Others: as ``OAuth2AuthorizationCode`` (``client_auth_method="private_key_jwt"``
+        with ``private_key``... included, and ``dpop``); extra keyword arguments go to
+        the authorization URL and the token requests (``client_secret`` to the latter only).
     """
 
 
@@ -168,6 +184,7 @@ class WakaTimeAuthorizationCode(OAuth2AuthorizationCode):
         timeout: float = 60,
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
+        retry_on_invalid_token: bool = True,
         client: Any = None,
         **kwargs: Any,
     ) -> None:
@@ -185,6 +202,7 @@ class WakaTimeAuthorizationCode(OAuth2AuthorizationCode):
             timeout=timeout,
             header_name=header_name,
             header_value=header_value,
+            retry_on_invalid_token=retry_on_invalid_token,
             response_type=response_type,
             token_field_name=token_field_name,
             early_expiry=early_expiry,
@@ -251,6 +269,7 @@ class OktaImplicit(_ProviderImplicit):
         timeout: float = 60,
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         self._provider = ProviderParameters(client_id, ["openid", "profile", "email"] if scope is None else scope, nonce, kwargs)
@@ -266,6 +285,7 @@ class OktaImplicit(_ProviderImplicit):
             timeout=timeout,
             header_name=header_name,
             header_value=header_value,
+            retry_on_invalid_token=retry_on_invalid_token,
         )
 
 
@@ -304,12 +324,13 @@ class AzureActiveDirectoryImplicit(_ProviderImplicit):
         timeout: float = 60,
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         self._provider = ProviderParameters(client_id, None, nonce, kwargs)
         response_type, token_field_name = self._defaults(response_type, token_field_name)
         super().__init__(
-            entra_authorization_url(tenant_id),
+            entra_endpoint(tenant_id, "authorize"),
             response_type=response_type,
             token_field_name=token_field_name,
             early_expiry=early_expiry,
@@ -319,6 +340,7 @@ class AzureActiveDirectoryImplicit(_ProviderImplicit):
             timeout=timeout,
             header_name=header_name,
             header_value=header_value,
+            retry_on_invalid_token=retry_on_invalid_token,
         )
 
 
@@ -346,7 +368,7 @@ class OktaClientCredentials(OAuth2ClientCredentials):
     Parameters:
         instance: the Okta domain (like ``"testserver.okta-emea.com"``).
         client_id: the application's client id.
-        client_secret: the application's client secret.
+        client_secret: the application's client secret (``None`` with ``private_key_jwt``).
         scope: the scope requested (mandatory with Okta), a string or a list of strings.
         authorization_server: the Okta authorization server (``"default"`` by default).
         Others: as ``OAuth2ClientCredentials``.
@@ -356,7 +378,7 @@ class OktaClientCredentials(OAuth2ClientCredentials):
         self,
         instance: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         *,
         scope: str | list[str],
         authorization_server: str = "default",
@@ -399,3 +421,48 @@ class OktaResourceOwnerPasswordCredentials(OAuth2ResourceOwnerPasswordCredential
         token_url = _okta_token_url(instance, authorization_server)
         client_auth = (check.text("client_id", client_id), check.text("client_secret", client_secret))
         super().__init__(token_url, username, password, client_auth=client_auth, scope=scope, **kwargs)
+
+
+class OktaDeviceCode(OAuth2DeviceCode):
+    """The device authorization grant of an Okta authorization server.
+
+    Parameters:
+        instance: the Okta domain (like ``"testserver.okta-emea.com"``).
+        client_id: the application's client id.
+        scope: the scope requested, a string or a list of strings (``"openid"``).
+        authorization_server: the Okta authorization server (``"default"``).
+        Others: as ``OAuth2DeviceCode``.
+    """
+
+    def __init__(
+        self,
+        instance: str,
+        client_id: str,
+        *,
+        scope: str | list[str] = "openid",
+        authorization_server: str = "default",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            okta_endpoint(instance, authorization_server, "device/authorize"),
+            okta_endpoint(instance, authorization_server, "token"),
+            client_id,
+            scope,
+            **kwargs,
+        )
+
+
+class AzureActiveDirectoryDeviceCode(OAuth2DeviceCode):
+    """The device authorization grant of Microsoft Entra ID (formerly Azure Active Directory).
+
+    Parameters:
+        tenant_id: the tenant (a UUID or a domain name; ``"common"``, ``"organizations"``...).
+        client_id: the application (client) id.
+        scope: the scope requested, a string or a list of strings (``"openid"``; add
+            ``"offline_access"`` for a refresh token).
+        Others: as ``OAuth2DeviceCode``.
+    """
+
+    def __init__(self, tenant_id: str, client_id: str, *, scope: str | list[str] = "openid", **kwargs: Any) -> None:
+        devicecode, token = entra_endpoint(tenant_id, "v2.0/devicecode"), entra_endpoint(tenant_id, "v2.0/token")
+        super().__init__(devicecode, token, client_id, scope, **kwargs)

@@ -20,12 +20,18 @@ from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.browser.display import DisplaySettings
 from httpx_auth._oauth2.caches.memory import TokenMemoryCache
+from httpx_auth._oauth2.client_assertion import (
+    CLIENT_SECRET_BASIC as CLIENT_SECRET_BASIC,
+    CLIENT_SECRET_POST as CLIENT_SECRET_POST,
+    PRIVATE_KEY_JWT,
+    ClientAuthMethod,
+    JwtClientAssertion,
+    check_method,
+    client_auth_method,
+)
+from httpx_auth._oauth2.dpop import DPoP, dpop_setting
 
-CLIENT_SECRET_BASIC = "client_secret_basic"
-CLIENT_SECRET_POST = "client_secret_post"
-CLIENT_AUTH_METHODS = (CLIENT_SECRET_BASIC, CLIENT_SECRET_POST)
-
-# A (client_id, client_secret) pair, or any httpx / httpx2 Auth instance.
+# A (client_id, client_secret) pair, a client id alone, or any httpx / httpx2 Auth instance.
 ClientAuth = Union[tuple[str, str], Any]
 
 
@@ -66,6 +72,11 @@ class TokenSettings:
         client: an ``httpx.Client`` (or ``AsyncClient``, or their httpx2 twins) that sends
             the token requests instead of the client sending the user's request.
         token_field_name: the field of the answer (or reply) that holds the token.
+        dpop: ``True`` (a new key), a ``DPoPKey``, or ``False``/``None``: DPoP-bound
+            tokens (RFC 9449); normalised to a ``dpop.DPoP`` (or ``None``).
+        retry_on_invalid_token: when a cached token is answered ``401`` with
+            ``error="invalid_token"`` (RFC 6750 §3.1), obtain a new one and send the
+            request once more.
     """
 
     header_name: str = "Authorization"
@@ -74,6 +85,8 @@ class TokenSettings:
     timeout: float = 60.0
     client: Any = field(default=None, repr=False)
     token_field_name: str = "access_token"
+    dpop: DPoP | Any = None
+    retry_on_invalid_token: bool = True
 
     def __post_init__(self) -> None:
         _set(self, "header_name", check.header_name("header_name", self.header_name))
@@ -92,6 +105,12 @@ class TokenSettings:
         if self.client is not None and not hasattr(self.client, "send"):
             raise InvalidParameter(f"client must be an httpx Client or AsyncClient, not {type(self.client).__name__}.")
         _set(self, "token_field_name", check.text("token_field_name", self.token_field_name))
+        if not isinstance(self.dpop, DPoP):
+            _set(self, "dpop", dpop_setting(self.dpop))
+        if not isinstance(self.retry_on_invalid_token, bool):
+            raise InvalidParameter(
+                f"retry_on_invalid_token must be True or False, not {type(self.retry_on_invalid_token).__name__}."
+            )
 
 
 @dataclass(frozen=True)
@@ -133,38 +152,68 @@ class ClientAuthentication:
     """How the client authenticates at the token endpoint.
 
     Attributes:
-        client_auth: ``None`` (a public client), a ``(client_id, client_secret)`` pair, or
-            any httpx Auth instance, applied to the token requests.
-        method: for a pair, ``"client_secret_basic"`` (HTTP Basic, the default) or
-            ``"client_secret_post"`` (``client_id`` and ``client_secret`` body parameters).
+        client_auth: ``None`` (a public client), a ``(client_id, client_secret)`` pair, a
+            client id alone (with ``private_key_jwt``), or any httpx Auth instance,
+            applied to the token requests.
+        method: a name of ``client_assertion.METHODS``: ``"client_secret_basic"`` (HTTP
+            Basic, the default), ``"client_secret_post"`` (``client_id`` and
+            ``client_secret`` body parameters), ``"client_secret_jwt"`` (a JWT assertion,
+            HMAC of the secret) or ``"private_key_jwt"`` (a JWT assertion signed with
+            ``private_key``).
+        private_key, key_id, signing_algorithm, assertion_audience: the JWT client
+            assertion (see ``client_assertion``); ``None`` unless a JWT method is used.
+        applied: the method with its credentials, which ``TokenEndpoint`` applies to each
+            token request (computed; ``None`` for a public client or an httpx Auth).
     """
 
     client_auth: ClientAuth | None = field(default=None, repr=False)
     method: str = CLIENT_SECRET_BASIC
+    private_key: Any = field(default=None, repr=False)
+    key_id: str | None = None
+    signing_algorithm: str | None = None
+    assertion_audience: str | None = None
+    applied: ClientAuthMethod | None = field(init=False, default=None, compare=False)
 
     def __post_init__(self) -> None:
-        method, auth = self.method, self.client_auth
-        if method not in CLIENT_AUTH_METHODS:
-            raise InvalidParameter(
-                f"client_auth_method must be one of {', '.join(CLIENT_AUTH_METHODS)}, not {method!r}."
-            )
-        if auth is None:
+        method, auth = check_method(self.method), self.client_auth
+        options = {
+            "private_key": self.private_key,
+            "key_id": self.key_id,
+            "signing_algorithm": self.signing_algorithm,
+            "assertion_audience": self.assertion_audience,
+        }
+        given = sorted(name for name, value in options.items() if value is not None)
+        if auth is None or (hasattr(auth, "auth_flow") and not isinstance(auth, (str, tuple, list))):
+            if given:
+                raise InvalidParameter(
+                    f"{', '.join(given)} need client_auth as a client id or a (client_id, client_secret) pair."
+                )
+            if auth is not None and method != CLIENT_SECRET_BASIC:
+                raise InvalidParameter(
+                    f"client_auth_method={method!r} needs client_auth as a (client_id, client_secret) pair."
+                )
             return
-        if isinstance(auth, (tuple, list)):
-            if len(auth) != 2:
-                raise InvalidParameter("client_auth must be a (client_id, client_secret) pair or an httpx Auth instance.")
-            client_id = check.text("client_auth client_id", auth[0])
-            secret = check.text("client_auth client_secret", auth[1], allow_empty=True)
-            if method == CLIENT_SECRET_BASIC and ":" in client_id:
-                raise InvalidParameter("client_auth client_id must not contain ':' with HTTP Basic (RFC 7617).")
-            _set(self, "client_auth", (client_id, secret))
-            return
-        if not hasattr(auth, "auth_flow"):
+        if isinstance(auth, str) and method == PRIVATE_KEY_JWT:
+            client_id, secret = auth, None
+        elif isinstance(auth, (tuple, list)) and len(auth) == 2:
+            client_id, secret = auth
+        else:
             raise InvalidParameter(
-                f"client_auth must be a (client_id, client_secret) pair or an httpx Auth instance, "
-                f"not {type(auth).__name__}."
+                f"client_auth must be a (client_id, client_secret) pair or an httpx Auth instance, not {type(auth).__name__}."
             )
-        if method == CLIENT_SECRET_POST:
-            raise InvalidParameter(
-                "client_auth_method='client_secret_post' needs client_auth as a (client_id, client_secret) pair."
-            )
+        if method == PRIVATE_KEY_JWT and secret is not None:
+            raise InvalidParameter("client_auth_method='private_key_jwt' signs with private_key: give no client secret.")
+        applied = client_auth_method(method, client_id, secret, **options)
+        _set(self, "applied", applied)
+        _set(self, "client_auth", (applied.client_id, secret) if isinstance(auth, (tuple, list)) else applied.client_id)
+
+    @property
+    def identity(self) -> dict[str, Any]:
+        """What identifies a JWT client assertion in a cache key besides the grant's own
+        identity (empty for the secret methods: the grants' keys stay as they were)."""
+        return self.applied.identity if isinstance(self.applied, JwtClientAssertion) else {}
+
+    @property
+    def secret_identity(self) -> dict[str, Any]:
+        """The key that identifies it too (entering cache keys as a digest only)."""
+        return self.applied.secret_identity if isinstance(self.applied, JwtClientAssertion) else {}

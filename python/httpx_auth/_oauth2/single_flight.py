@@ -20,14 +20,17 @@ from collections.abc import Callable, Generator, Hashable
 from functools import partial
 from typing import Any
 
+
 from httpx_auth._base import Offload
 from httpx_auth._oauth2.token import Token
 
 log = logging.getLogger("httpx_auth")
 
-# How long a waiter blocks in one go. A waiter in an async flow occupies a worker
-# thread while it blocks; giving it back now and then lets the leader use one.
+# How long a waiter blocks in one go (then it checks its patience).
 WAIT_SLICE = 0.25
+# A waiter in an async flow holds no thread: it checks the flight this often, sleeping
+# with the event loop in between (a device authorization may keep it waiting minutes).
+ASYNC_POLL = 0.02
 
 
 class Flight:
@@ -52,6 +55,17 @@ class Flight:
     def wait(self, timeout: float = WAIT_SLICE) -> bool:
         """Block until the flight is resolved or ``timeout`` elapsed; ``True`` if resolved."""
         return self._done.wait(timeout)
+
+    async def wait_async(self, timeout: float = WAIT_SLICE) -> bool:
+        """``wait`` for async flows: sleeps with the event loop, holds no thread."""
+        import anyio  # async flows only: not loaded by `import httpx_auth`
+
+        deadline = time.monotonic() + timeout
+        while not self._done.is_set():
+            if time.monotonic() >= deadline:
+                return False
+            await anyio.sleep(ASYNC_POLL)
+        return True
 
     def outcome(self) -> Token | None:
         """The token, or raise the leader's error, or ``None`` when abandoned."""
@@ -147,7 +161,7 @@ def acquire(
         flight, leader = join(cache, key)
         deadline = time.monotonic() + patience
         while not leader:
-            if (yield Offload(flight.wait)):
+            if (yield Offload(flight.wait, flight.wait_async)):
                 break
             if time.monotonic() > deadline:
                 log.warning("A token acquisition is taking too long; another request takes over.")

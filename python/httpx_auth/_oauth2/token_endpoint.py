@@ -6,16 +6,19 @@ as internal) and their responses received back, so the caller's client sends the
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Generator, Mapping
-from typing import Any
+from typing import Any, Union
 
 from httpx_auth import _compat
 from httpx_auth import _validation as check
 from httpx_auth._base import Offload, internal_request
-from httpx_auth._oauth2.settings import CLIENT_SECRET_POST, ClientAuthentication, TokenSettings
+from httpx_auth._oauth2.settings import ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.token import Token
-from httpx_auth._oauth2.token_response import token_from_response
+from httpx_auth._oauth2.token_response import response_fields, token_from_response
+
+# A token request's form: a list value repeats its parameter; a callable makes it anew
+# for each attempt (a retry with a DPoP nonce needs fresh single-use assertions).
+Form = Union[Mapping[str, Union[str, list[str]]], Callable[[], Mapping[str, Union[str, list[str]]]]]
 
 
 def build_request(
@@ -25,7 +28,7 @@ def build_request(
     url: str,
     *,
     timeout: float,
-    data: Mapping[str, str] | None = None,
+    data: Mapping[str, str | list[str]] | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Any:
     """A request for an auth flow's own use, registered as internal.
@@ -45,10 +48,6 @@ def build_request(
     return internal_request(request)
 
 
-def _basic(client_id: str, secret: str) -> str:
-    return "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode("ascii")
-
-
 class TokenEndpoint:
     """A token endpoint, and how the client authenticates to it.
 
@@ -64,17 +63,28 @@ class TokenEndpoint:
         self.settings = settings
         self.authentication = authentication
 
-    def post(self, origin: Any, data: Mapping[str, str]) -> Generator[Any, Any, Any]:
-        """POST the form ``data`` with client authentication; returns the (read) response."""
-        body = dict(data)
+    def post(self, origin: Any, data: Form) -> Generator[Any, Any, Any]:
+        """POST the form ``data`` with client authentication; returns the (read) response.
+
+        With DPoP (``settings.dpop``) the request carries a proof, and one refused for
+        want of the server's nonce (``use_dpop_nonce``) is sent again, once, with it (a
+        callable ``data`` is called again, so the retry has fresh assertions).
+        """
+        dpop = self.settings.dpop
+        response = yield from self._post_once(origin, data)
+        if dpop is not None and dpop.nonce_refused(self.url, response, resource=False):
+            response = yield from self._post_once(origin, data)
+        return response
+
+    def _post_once(self, origin: Any, data: Form) -> Generator[Any, Any, Any]:
+        body = dict(data() if callable(data) else data)
         headers: dict[str, str] = {}
         auth = self.authentication.client_auth
-        if isinstance(auth, tuple):
-            if self.authentication.method == CLIENT_SECRET_POST:
-                body["client_id"], body["client_secret"] = auth
-            else:
-                headers["Authorization"] = _basic(*auth)
+        if self.authentication.applied is not None:
+            self.authentication.applied.apply(self.url, body, headers)
             auth = None
+        if self.settings.dpop is not None:
+            headers["DPoP"] = self.settings.dpop.proof("POST", self.url)
         request = build_request(
             origin, self.settings.client, "POST", self.url, timeout=self.settings.timeout, data=body, headers=headers
         )
@@ -83,11 +93,14 @@ class TokenEndpoint:
         return (yield from apply_auth(auth, request))
 
     def request_token(
-        self, origin: Any, data: Mapping[str, str], token_field_name: str = "access_token", *, expiry_from_token: bool = False
+        self, origin: Any, data: Form, token_field_name: str = "access_token", *, expiry_from_token: bool = False
     ) -> Generator[Any, Any, Token]:
         """POST ``data`` and read the token of the answer (see ``token_from_response``)."""
         response = yield from self.post(origin, data)
-        return token_from_response(response, token_field_name, expiry_from_token=expiry_from_token)
+        token = token_from_response(response, token_field_name, expiry_from_token=expiry_from_token)
+        if self.settings.dpop is not None:
+            self.settings.dpop.note_token_type(token.access_token, response_fields(response).get("token_type"))
+        return token
 
     def refresh(
         self,

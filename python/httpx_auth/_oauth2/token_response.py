@@ -140,12 +140,11 @@ def _jwt_expiry_if_any(access_token: str) -> float | None:
     return float(exp)
 
 
-def token_from_response(
-    response: Any, token_field_name: str = "access_token", *, expiry_from_token: bool = False
-) -> Token:
-    """The ``Token`` in a token endpoint's (already read) ``response``; see ``token_from_fields``.
+def answer_fields(response: Any, endpoint: str = "the token endpoint") -> dict[str, Any]:
+    """The fields of a successful (2xx, already read) answer of ``endpoint``.
 
-    A non-2xx answer without an RFC 6749 error raises ``InvalidTokenResponse``.
+    Raises ``InvalidGrantRequest`` for an RFC 6749 §5.2 error answer and
+    ``InvalidTokenResponse`` for any other failure, or a body that cannot be read.
     """
     status = response.status_code
     success = 200 <= status < 300
@@ -157,5 +156,18 @@ def token_from_response(
         fields = {}  # an unreadable error answer: no OAuth2 error to report
     if not success:
         raise_for_error(fields, status)
-        raise InvalidTokenResponse(f"the token endpoint answered HTTP {status} without an OAuth2 error response.", status)
-    return token_from_fields(fields, token_field_name, status_code=status, expiry_from_token=expiry_from_token)
+        raise InvalidTokenResponse(f"{endpoint} answered HTTP {status} without an OAuth2 error response.", status)
+    return fields
+
+
+def token_from_response(
+    response: Any, token_field_name: str = "access_token", *, expiry_from_token: bool = False
+) -> Token:
+    """The ``Token`` in a token endpoint's (already read) ``response``; see ``token_from_fields``.
+
+    A non-2xx answer without an RFC 6749 error raises ``InvalidTokenResponse``.
+    """
+    fields = answer_fields(response)
+    return token_from_fields(
+        fields, token_field_name, status_code=response.status_code, expiry_from_token=expiry_from_token
+    )

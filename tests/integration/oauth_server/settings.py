@@ -83,4 +83,8 @@ OAUTH2_PROVIDER = {
     "REQUEST_APPROVAL_PROMPT": "force",
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": Path(CONFIG["rsa_private_key_file"]).read_text(),
+    # RFC 8628: where users enter the code, with the code pre-filled; quick polls for tests.
+    "OAUTH_DEVICE_VERIFICATION_URI": CONFIG["base_url"] + "/o/device/",
+    "OAUTH_DEVICE_VERIFICATION_URI_COMPLETE": CONFIG["base_url"] + "/o/device/?user_code={user_code}",
+    "DEVICE_FLOW_INTERVAL": 1,
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import json
 import threading
@@ -10,8 +11,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from django.utils import timezone
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from oauth2_provider.decorators import protected_resource
 from oauth2_provider.models import AccessToken, RefreshToken
 
 from oauth_server import tokens
@@ -132,6 +135,27 @@ def me(request: HttpRequest) -> JsonResponse:
             "from_refresh_token": token.source_refresh_token_id is not None,
         }
     )
+
+
+@csrf_exempt  # type: ignore[untyped-decorator]
+@protected_resource(advertise_metadata=True)  # type: ignore[untyped-decorator]
+def protected(request: HttpRequest) -> JsonResponse:
+    """A resource guarded by the toolkit itself: RFC 6750 401s with WWW-Authenticate: Bearer."""
+    _, _, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    checksum = hashlib.sha256(value.encode("utf-8")).hexdigest()
+    token = AccessToken.objects.select_related("application").get(token_checksum=checksum)
+    return JsonResponse({"client_id": token.application.client_id, "token_id": token.pk})
+
+
+@csrf_exempt  # type: ignore[untyped-decorator]
+def revoke_access_tokens(request: HttpRequest) -> JsonResponse:
+    """End every access token of one application before its announced expiry, keeping
+    its refresh tokens usable (as a server that shortened their lifetime would)."""
+    client_id = json.loads(request.body)["client_id"]
+    ended = AccessToken.objects.filter(application__client_id=client_id).update(
+        expires=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    return JsonResponse({"revoked": ended})
 
 
 def echo_authorization(request: HttpRequest) -> JsonResponse:

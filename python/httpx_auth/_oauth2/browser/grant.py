@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 from httpx_auth import _validation as check
 from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
+from httpx_auth._oauth2 import id_token
 from httpx_auth._oauth2.browser.display import DisplaySettings
 from httpx_auth._oauth2.browser.reply import AuthorizationRequest
 from httpx_auth._oauth2.cache_key import make_cache_key
@@ -107,6 +108,8 @@ class BrowserGrant(GrantAuth):
         parameters = dict(self._query)
         if self._generate_nonce:
             parameters["nonce"] = str(uuid.uuid4())
+        elif id_token.asks_for_id_token(self.response_type) and "nonce" not in parameters:
+            parameters["nonce"] = id_token.new_nonce()  # checked in the ID token that comes back
         parameters.update(extra or {})
         pairs = [*self._url_query, *parameters.items(), ("redirect_uri", self.redirect_uri), ("state", state)]
         url = urlunsplit(self._url_parts._replace(query=urlencode(pairs, quote_via=quote), fragment=""))
@@ -121,9 +124,15 @@ class BrowserGrant(GrantAuth):
             display=display,
         )
 
-    def _authorize(self, extra: Mapping[str, str] | None = None) -> Generator[Any, Any, dict[str, str]]:
-        """Have the user authorize in the browser; returns the fields of the reply.
+    def _authorize(
+        self, extra: Mapping[str, str] | None = None, origin: Any = None
+    ) -> Generator[Any, Any, dict[str, str]]:
+        """Have the user authorize in the browser; returns the fields of the reply, whose
+        ID token (if the response type asks for one) was checked (see ``id_token``).
 
-        The wait blocks, so it is an ``Offload`` step: async clients run it in a thread."""
-        fields: dict[str, str] = yield Offload(partial(_wait, self.authorization_request(extra)))
+        The wait blocks, so it is an ``Offload`` step: async clients run it in a thread.
+        ``origin`` (the user's request) picks the HTTP library of the key set request."""
+        authorization = self.authorization_request(extra)
+        fields: dict[str, str] = yield Offload(partial(_wait, authorization))
+        yield from id_token.check_reply(self, fields, authorization.url, origin)
         return fields

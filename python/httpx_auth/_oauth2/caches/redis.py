@@ -30,8 +30,6 @@ from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-import anyio.to_thread
-
 from httpx_auth import _validation as check
 from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
@@ -281,6 +279,8 @@ class RedisTokenCache(TokenMemoryCache):
     async def _run_async(self, make: Callable[[], Program[T]]) -> T | Down:
         loop = _running_asyncio_loop()
         if loop is None:  # trio: redis.asyncio needs asyncio, so the sync client in a thread
+            import anyio.to_thread  # imported on first use only
+
             return await anyio.to_thread.run_sync(partial(self._run, make), abandon_on_cancel=True)
         if self._outage.skipping():
             return Down(None)

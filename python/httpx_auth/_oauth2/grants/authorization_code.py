@@ -9,6 +9,7 @@ S256 challenge, and the verifier goes to the token endpoint with the code.
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping
+import dataclasses
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -16,6 +17,7 @@ from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2 import pkce
 from httpx_auth._oauth2.browser.grant import BrowserGrant
+from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
 from httpx_auth._oauth2.parameters import HIDDEN, split_extra
 from httpx_auth._oauth2.settings import ClientAuthentication, RedirectSettings, TokenSettings
 from httpx_auth._oauth2.token import Token
@@ -61,12 +63,16 @@ class CodeGrant(BrowserGrant):
         layout: CodeLayout,
         client_auth: tuple[str, str] | None,
         response_type: str,
+        assertion: Mapping[str, Any] | None = None,
         code_field_name: str,
         redirect: RedirectSettings,
         settings: TokenSettings,
     ) -> None:
         self.token_url = check.text("token_url", token_url)
         self.code_field_name = check.text("code_field_name", code_field_name)
+        layout, authentication = _client_authentication(layout, client_auth, assertion or {})
+        if settings.dpop is not None:  # RFC 9449 §10: the code is bound to the DPoP key
+            layout = dataclasses.replace(layout, query={**layout.query, "dpop_jkt": settings.dpop.key.thumbprint})
         self._body = {**layout.body, **layout.hidden_body}
         self._body_names = sorted(self._body)
         self.username = client_auth[0] if client_auth else None
@@ -77,8 +83,13 @@ class CodeGrant(BrowserGrant):
                 "token_field_name": settings.token_field_name,
                 "body": dict(layout.body),
                 "username": self.username,
+                **authentication.identity,
             },
-            secret_identity={"body": dict(layout.hidden_body), "password": client_auth[1] if client_auth else None},
+            secret_identity={
+                "body": dict(layout.hidden_body),
+                "password": client_auth[1] if client_auth else None,
+                **authentication.secret_identity,
+            },
             grant_field=self.code_field_name,
             response_type=response_type,
             query=layout.query,
@@ -86,7 +97,7 @@ class CodeGrant(BrowserGrant):
             redirect=redirect,
             settings=settings,
         )
-        self.token_endpoint = TokenEndpoint(self.token_url, settings, ClientAuthentication(client_auth))
+        self.token_endpoint = TokenEndpoint(self.token_url, settings, authentication)
 
     def _layout(self, extra: Mapping[str, Any]) -> CodeLayout:
         """Where the constructor's extra keyword arguments go (the presets override it)."""
@@ -122,7 +133,7 @@ class CodeGrant(BrowserGrant):
             verifier = pkce.new_code_verifier()
             extra = {"code_challenge": pkce.code_challenge(verifier), "code_challenge_method": "S256"}
             data["code_verifier"] = verifier
-        fields = yield from self._authorize(extra)
+        fields = yield from self._authorize(extra, origin=request)
         data["code"] = fields[self.code_field_name]
         assert self.token_endpoint is not None
         return (yield from self.token_endpoint.request_token(request, data, self.settings.token_field_name))
@@ -133,6 +144,52 @@ class CodeGrant(BrowserGrant):
         data = {**self.refresh_data, "refresh_token": refresh_token}
         token = yield from self.token_endpoint.request_token(request, data, self.settings.token_field_name)
         return token.keeping(refresh_token)
+
+
+def assertion_options(
+    client_auth_method: Any, private_key: Any, key_id: Any, signing_algorithm: Any, assertion_audience: Any
+) -> dict[str, Any]:
+    """The code grants' JWT client-assertion parameters, as ``_client_authentication`` reads them."""
+    return {
+        "client_auth_method": client_auth_method,
+        "private_key": private_key,
+        "key_id": key_id,
+        "signing_algorithm": signing_algorithm,
+        "assertion_audience": assertion_audience,
+    }
+
+
+def _client_authentication(
+    layout: CodeLayout, client_auth: tuple[str, str] | None, assertion: Mapping[str, Any]
+) -> tuple[CodeLayout, ClientAuthentication]:
+    """How a code grant authenticates at its token endpoint: HTTP Basic with ``client_auth``
+    (and ``client_id`` / ``client_secret`` in the body if given, as before), or a JWT client
+    assertion when ``assertion`` names one (``client_auth_method`` and its options): then
+    the ``client_id`` of the extra parameters is the assertion's, and for
+    ``client_secret_jwt`` the ``client_secret`` signs it instead of being sent."""
+    method = assertion.get("client_auth_method")
+    options = {name: value for name, value in assertion.items() if name != "client_auth_method"}
+    if method is None:
+        given = sorted(name for name, value in options.items() if value is not None)
+        if given:
+            raise InvalidParameter(f"{', '.join(given)} need client_auth_method='private_key_jwt' or 'client_secret_jwt'.")
+        return layout, ClientAuthentication(client_auth)
+    if method not in (CLIENT_SECRET_JWT, PRIVATE_KEY_JWT):
+        raise InvalidParameter(f"client_auth_method must be 'private_key_jwt' or 'client_secret_jwt' here, not {method!r}.")
+    if client_auth is not None:
+        raise InvalidParameter(f"client_auth_method={method!r} replaces username and password: give one or the other.")
+    client_id = layout.body.get("client_id")
+    if client_id is None:
+        raise InvalidParameter(f"client_auth_method={method!r} needs a client_id.")
+    hidden = dict(layout.hidden_body)
+    secret = hidden.pop("client_secret", None)
+    if method == CLIENT_SECRET_JWT and secret is None:
+        raise InvalidParameter("client_auth_method='client_secret_jwt' needs a client_secret.")
+    auth: Any = client_id if method == PRIVATE_KEY_JWT else (client_id, secret)
+    if method == PRIVATE_KEY_JWT and secret is not None:
+        raise InvalidParameter("client_auth_method='private_key_jwt' signs with private_key: give no client_secret.")
+    layout = dataclasses.replace(layout, hidden_body=hidden)
+    return layout, ClientAuthentication(auth, method, **options)
 
 
 def basic_credentials(username: str | None, password: str | None) -> tuple[str, str] | None:
@@ -165,6 +222,15 @@ class OAuth2AuthorizationCode(CodeGrant):
         code_field_name: field of the reply holding the code (``code``).
         username, password: sent with HTTP Basic to the token endpoint, when given.
         client: an httpx client that sends the token requests.
+        client_auth_method: ``"private_key_jwt"`` or ``"client_secret_jwt"`` to authenticate
+            at the token endpoint with a JWT client assertion (the ``client_id`` given
+            below is its issuer); ``None`` (the default) sends ``client_id`` and
+            ``client_secret`` as body parameters.
+        private_key, key_id, signing_algorithm, assertion_audience: the JWT client
+            assertion (see ``docs/service-auth.md``).
+        dpop: ``True`` or a ``DPoPKey``: DPoP-bound tokens (see ``GrantAuth``).
+        retry_on_invalid_token: on a cached token answered 401 invalid_token (RFC 6750), get a
+            new token and send the request once more (``True``).
         **kwargs: sent in the authorization URL and in the token requests (``client_id``,
             ``nonce``...); ``scope`` may be a list. Secrets (``client_secret``) go to the
             token endpoint only, never through the browser.
@@ -190,6 +256,13 @@ class OAuth2AuthorizationCode(CodeGrant):
         username: str | None = None,
         password: str | None = None,
         client: Any = None,
+        client_auth_method: str | None = None,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
+        dpop: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -198,16 +271,27 @@ class OAuth2AuthorizationCode(CodeGrant):
             layout=self._layout(kwargs),
             client_auth=basic_credentials(username, password),
             response_type=response_type,
+            assertion=assertion_options(client_auth_method, private_key, key_id, signing_algorithm, assertion_audience),
             code_field_name=code_field_name,
             redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
+            settings=TokenSettings(
+                header_name,
+                header_value,
+                early_expiry,
+                timeout,
+                client,
+                token_field_name,
+                dpop=dpop,
+                retry_on_invalid_token=retry_on_invalid_token,
+            ),
         )
 
 
 class OAuth2AuthorizationCodePKCE(CodeGrant):
     """Authorization code grant with PKCE (RFC 7636, S256 challenge).
 
-    Parameters: as ``OAuth2AuthorizationCode``, without ``username`` and ``password``.
+    Parameters: as ``OAuth2AuthorizationCode``, without ``username`` and ``password``
+    (``client_auth_method``, ``private_key``... and ``dpop`` included).
     """
 
     grant_type = "authorization_code_pkce"
@@ -229,6 +313,13 @@ class OAuth2AuthorizationCodePKCE(CodeGrant):
         early_expiry: float = 30.0,
         code_field_name: str = "code",
         client: Any = None,
+        client_auth_method: str | None = None,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
+        dpop: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -237,7 +328,17 @@ class OAuth2AuthorizationCodePKCE(CodeGrant):
             layout=self._layout(kwargs),
             client_auth=None,
             response_type=response_type,
+            assertion=assertion_options(client_auth_method, private_key, key_id, signing_algorithm, assertion_audience),
             code_field_name=code_field_name,
             redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
+            settings=TokenSettings(
+                header_name,
+                header_value,
+                early_expiry,
+                timeout,
+                client,
+                token_field_name,
+                dpop=dpop,
+                retry_on_invalid_token=retry_on_invalid_token,
+            ),
         )

@@ -16,13 +16,19 @@ class OAuth2ClientCredentials(FormGrant):
     Parameters:
         token_url: the token endpoint.
         client_id: the client identifier.
-        client_secret: the client secret.
-        client_auth_method: how the credentials reach the token endpoint:
-            ``"client_secret_basic"`` (HTTP Basic, the default) or ``"client_secret_post"``
-            (``client_id`` and ``client_secret`` body parameters).
+        client_secret: the client secret (``None`` with ``private_key_jwt``).
+        client_auth_method: how the client authenticates to the token endpoint:
+            ``"client_secret_basic"`` (HTTP Basic, the default), ``"client_secret_post"``
+            (``client_id`` and ``client_secret`` body parameters), ``"client_secret_jwt"``
+            (a JWT assertion, HMAC of the secret) or ``"private_key_jwt"`` (a JWT
+            assertion signed with ``private_key``).
+        private_key, key_id, signing_algorithm, assertion_audience: the JWT client
+            assertion (see ``docs/service-auth.md``).
         scope: the scope requested, a string or a list of strings.
         token_field_name: the field of the answer that holds the token.
-        header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
+        header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
+        retry_on_invalid_token: on a cached token answered 401 invalid_token (RFC 6750), get a
+            new token and send the request once more (``True``; see ``TokenSettings``).
         **kwargs: extra body parameters of the token request.
     """
 
@@ -32,9 +38,13 @@ class OAuth2ClientCredentials(FormGrant):
         self,
         token_url: str,
         client_id: str,
-        client_secret: str,
+        client_secret: str | None = None,
         *,
         client_auth_method: str = CLIENT_SECRET_BASIC,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
         scope: str | list[str] | None = None,
         token_field_name: str = "access_token",
         header_name: str = "Authorization",
@@ -42,19 +52,31 @@ class OAuth2ClientCredentials(FormGrant):
         early_expiry: float = 30.0,
         timeout: float = 60.0,
         client: Any = None,
+        dpop: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         self.client_id = check.text("client_id", client_id)
-        client_secret = check.text("client_secret", client_secret)
+        if client_secret is not None:
+            client_secret = check.text("client_secret", client_secret)
         super().__init__(
             token_url,
             {},
             identity={"client_id": self.client_id},
             secrets={"client_secret": client_secret},
-            authentication=ClientAuthentication((self.client_id, client_secret), client_auth_method),
+            authentication=ClientAuthentication((self.client_id, client_secret), client_auth_method, private_key=private_key, key_id=key_id, signing_algorithm=signing_algorithm, assertion_audience=assertion_audience),
             scope=scope,
             extra=kwargs,
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
+            settings=TokenSettings(
+                header_name,
+                header_value,
+                early_expiry,
+                timeout,
+                client,
+                token_field_name,
+                dpop=dpop,
+                retry_on_invalid_token=retry_on_invalid_token,
+            ),
         )
 
     def __repr__(self) -> str:

@@ -53,8 +53,8 @@ class FormGrant(GrantAuth):
             make_cache_key(
                 self.grant_type,
                 self.token_url,
-                {**identity, "scope": self.scope, "token_field_name": settings.token_field_name},
-                {**secrets, "extra": self._extra},
+                {**identity, **authentication.identity, "scope": self.scope, "token_field_name": settings.token_field_name},
+                {**secrets, **authentication.secret_identity, "extra": self._extra},
             ),
             settings,
         )

@@ -33,6 +33,8 @@ class OAuth2Implicit(BrowserGrant):
         timeout: seconds to wait for the reply (60).
         header_name: header carrying the token (``Authorization``).
         header_value: its value, ``{token}`` being replaced (``Bearer {token}``).
+        retry_on_invalid_token: on a cached token answered 401 invalid_token (RFC 6750), get a
+            new token and send the request once more (``True``).
         **kwargs: sent in the authorization URL (``client_id``, ``nonce``, ``prompt``...);
             ``scope`` may be a list.
     """
@@ -52,6 +54,7 @@ class OAuth2Implicit(BrowserGrant):
         timeout: float = 60,
         header_name: str = "Authorization",
         header_value: str = "Bearer {token}",
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         query, generate_nonce = self._layout(kwargs)
@@ -65,7 +68,9 @@ class OAuth2Implicit(BrowserGrant):
             query=query,
             generate_nonce=generate_nonce,
             redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout),
+            settings=TokenSettings(
+                header_name, header_value, early_expiry, timeout, retry_on_invalid_token=retry_on_invalid_token
+            ),
         )
         if token_field_name is None:
             token_field_name = "id_token" if self.response_type == "id_token" else "access_token"
@@ -87,7 +92,7 @@ class OAuth2Implicit(BrowserGrant):
         )
 
     def _new_token(self, request: Any) -> Generator[Any, Any, Token]:
-        fields: Mapping[str, str] = yield from self._authorize()
+        fields: Mapping[str, str] = yield from self._authorize(origin=request)
         if self.settings.token_field_name == "id_token":
             # expires_in, if any, is the access token's: an ID token expires at its exp claim.
             fields = {name: value for name, value in fields.items() if name != "expires_in"}

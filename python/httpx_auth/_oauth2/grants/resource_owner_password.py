@@ -18,12 +18,18 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         username: the resource owner's user name.
         password: the resource owner's password.
         client_auth: how the client authenticates to the token endpoint, when it must:
-            a ``(client_id, client_secret)`` pair, or any httpx Auth instance.
-        client_auth_method: for a pair, ``"client_secret_basic"`` (HTTP Basic, the
-            default) or ``"client_secret_post"`` (body parameters).
+            a ``(client_id, client_secret)`` pair, a client id alone (with
+            ``private_key_jwt``), or any httpx Auth instance.
+        client_auth_method: ``"client_secret_basic"`` (HTTP Basic, the default),
+            ``"client_secret_post"`` (body parameters), ``"client_secret_jwt"`` or
+            ``"private_key_jwt"`` (JWT client assertions).
+        private_key, key_id, signing_algorithm, assertion_audience: the JWT client
+            assertion (see ``docs/service-auth.md``).
         scope: the scope requested, a string or a list of strings.
         token_field_name: the field of the answer that holds the token.
-        header_name, header_value, early_expiry, timeout, client: see ``GrantAuth``.
+        header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
+        retry_on_invalid_token: on a cached token answered 401 invalid_token (RFC 6750), get a
+            new token and send the request once more (``True``; see ``TokenSettings``).
         **kwargs: extra body parameters of the token request.
 
     A refresh token in the answer is used to renew the token before asking again
@@ -40,6 +46,10 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         *,
         client_auth: ClientAuth | None = None,
         client_auth_method: str = CLIENT_SECRET_BASIC,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
         scope: str | list[str] | None = None,
         token_field_name: str = "access_token",
         header_name: str = "Authorization",
@@ -47,6 +57,8 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         early_expiry: float = 30.0,
         timeout: float = 60.0,
         client: Any = None,
+        dpop: Any = None,
+        retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
         self.username = check.text("username", username)
@@ -56,10 +68,19 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
             {"username": self.username, "password": password},
             identity={"username": self.username},
             secrets={"password": password, "client_auth": client_auth},
-            authentication=ClientAuthentication(client_auth, client_auth_method),
+            authentication=ClientAuthentication(client_auth, client_auth_method, private_key=private_key, key_id=key_id, signing_algorithm=signing_algorithm, assertion_audience=assertion_audience),
             scope=scope,
             extra=kwargs,
-            settings=TokenSettings(header_name, header_value, early_expiry, timeout, client, token_field_name),
+            settings=TokenSettings(
+                header_name,
+                header_value,
+                early_expiry,
+                timeout,
+                client,
+                token_field_name,
+                dpop=dpop,
+                retry_on_invalid_token=retry_on_invalid_token,
+            ),
         )
 
     def __repr__(self) -> str:

@@ -1,51 +1,17 @@
-"""The pure-Python twin of the compiled core (``_native``).
-
-Same function names, signatures and results; used where no compiled wheel exists or
-when ``HTTPX_AUTH_NO_EXTENSIONS`` is set. Keep it in step with ``rust/``.
-"""
+"""JWT ``exp`` extraction in pure Python, the twin of ``rust/jwt.rs``."""
 
 from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import re
-
-from httpx_auth import _purepy_checksum, _purepy_sigv4, _purepy_sigv4_chunked
-from httpx_auth._purepy_checksum import Checksum, checksum_digest
-from httpx_auth._purepy_sigv4 import (
-    sigv4_amz_date,
-    sigv4_canonical_request,
-    sigv4_presign,
-    sigv4_presign_keys,
-    sigv4_sign_headers,
-    sigv4_signature,
-    sigv4_signing_key,
-    sigv4_string_to_sign,
-)
-from httpx_auth._purepy_sigv4_chunked import sigv4_chunk_signature, sigv4_trailer_signature
-
-__all__ = ["jwt_exp", "pkce_s256_challenge", "sha256_hex"]
-__all__ += _purepy_sigv4.__all__
-__all__ += _purepy_checksum.__all__ + _purepy_sigv4_chunked.__all__
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 def _reject_constant(name: str) -> float:
     raise ValueError(name)
-
-
-def sha256_hex(data: bytes) -> str:
-    """Lowercase hex SHA-256 of ``data``."""
-    return hashlib.sha256(data).hexdigest()
-
-
-def pkce_s256_challenge(verifier: str) -> str:
-    """BASE64URL(SHA256(verifier)) without padding (RFC 7636 §4.2)."""
-    digest = hashlib.sha256(verifier.encode("utf-8")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def jwt_exp(token: str) -> float | None:

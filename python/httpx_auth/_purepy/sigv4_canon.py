@@ -108,12 +108,21 @@ def _selection_of(include: tuple[str, ...]) -> Selects:
     starts = tuple(prefixes)
     starts_out = tuple(left_out_prefixes)
 
+    # Requests carry few distinct header names: remember the answers (a bounded memo).
+    memo: dict[bytes, bool] = {}
+
     def selects(name: bytes) -> bool:
-        return (
+        known = memo.get(name)
+        if known is not None:
+            return known
+        answer = (
             name != b"authorization"
             and (everything or name in exact or name.startswith(starts))
             and not (name in left_out or name.startswith(starts_out))
         )
+        if len(memo) < 256:
+            memo[name] = answer
+        return answer
 
     return selects
 
@@ -124,8 +133,11 @@ def selects(include: Sequence[str]) -> Selects:
 
 def canonical_headers(headers: Iterable[Pair], selects: Selects) -> tuple[bytes, bytes]:
     """The canonical headers block and the signed headers list."""
-    chosen = [(name.lower(), value) for name, value in headers]
-    chosen = [item for item in chosen if selects(item[0])]
+    chosen = []
+    for name, value in headers:
+        name = name.lower()
+        if selects(name):
+            chosen.append((name, value))
     chosen.sort(key=itemgetter(0))  # stable: repeated headers keep their order
     lines: list[bytes] = []
     names: list[bytes] = []
@@ -136,8 +148,8 @@ def canonical_headers(headers: Iterable[Pair], selects: Selects) -> tuple[bytes,
         else:
             names.append(name)
             lines.append(name + b":" + value)
-    block = b"".join([line + b"\n" for line in lines])
-    return block, b";".join(names)
+    lines.append(b"")
+    return b"\n".join(lines) if names else b"", b";".join(names)
 
 
 def canonical_request(
