@@ -1,33 +1,24 @@
 #!/usr/bin/env python3
 """Install one built artifact of httpx_auth into a fresh venv and test it there.
 
-    python .ci/dist_test.py ARTIFACT --backend rust|python [--no-rust] [--venv DIR]
-                            [--python EXE] [--smoke-only]
+    python .ci/dist_test.py ARTIFACT --backend rust|python [--no-rust] [--python EXE] [--smoke-only]
 
-ARTIFACT is a wheel, or the sdist: that one is first built into a wheel by pip (as
-``pip install`` would do, compiling the Rust core) and the wheel is checked with
-dist_check.py. Then, in a new venv (never editable, never the source tree):
-1. install the artifact alone and run dist_smoke.py with httpx only (httpx2 absent);
-2. add its ``dev`` extra (the test tools; with uv when the running interpreter has it,
-   as .ci/dist_tools.txt provides, else pip), run dist_smoke.py with httpx and httpx2,
-   once more with HTTPX_AUTH_NO_EXTENSIONS=1 (expecting "python");
-3. run the test suite of this checkout with dist_pytest.py against the install.
-``--no-rust`` removes every folder holding cargo, rustc or rustup from PATH first and
-proves they are gone. ``--smoke-only`` stops after step 1 (used for other Pythons).
-Runs on Linux, macOS and Windows; the release workflow calls it too.
+An sdist is first built into a wheel by pip (compiling the Rust core). In a new venv made
+by EXE (default: this interpreter; PyPy too): the artifact alone, then dist_smoke.py with
+httpx only; unless ``--smoke-only``, its ``dev`` extra (with uv when at hand), smoke
+checks with httpx and httpx2, and this checkout's unit tests run against the install
+(``-p dist_guard``). ``--no-rust`` takes cargo, rustc and rustup off PATH first.
+Runs on Linux, macOS and Windows (the release workflow calls it too).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
-import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,53 +26,29 @@ ROOT = HERE.parent
 RUST_TOOLS = ("cargo", "rustc", "rustup")
 
 
-def log(message: str) -> None:
-    print(f"dist_test: {message}", flush=True)
-
-
 def run(cmd: list[str], env: dict[str, str], cwd: Path | None = None) -> None:
-    shown = " ".join(str(c) for c in cmd)
-    log(f"$ {shown}")
-    result = subprocess.run(cmd, env=env, cwd=cwd)
-    if result.returncode != 0:
-        raise SystemExit(f"dist_test: FAILED ({result.returncode}): {shown}")
+    print(f"dist_test: $ {' '.join(cmd)}", flush=True)
+    if subprocess.run(cmd, env=env, cwd=cwd).returncode != 0:
+        raise SystemExit(f"dist_test: FAILED: {' '.join(cmd)}")
 
 
 def without_rust(env: dict[str, str]) -> dict[str, str]:
-    """``env`` with every PATH folder that holds a Rust tool removed, checked."""
-    kept = []
-    for folder in env.get("PATH", "").split(os.pathsep):
-        if folder and not any(shutil.which(tool, path=folder) for tool in RUST_TOOLS):
-            kept.append(folder)
-    env = {**env, "PATH": os.pathsep.join(kept)}
-    for var in ("CARGO", "RUSTC", "RUSTUP_TOOLCHAIN"):
-        env.pop(var, None)
-    found = [tool for tool in RUST_TOOLS if shutil.which(tool, path=env["PATH"])]
-    if found:
-        raise SystemExit(f"dist_test: could not take {found} off PATH")
-    log("no Rust toolchain on PATH for this run (cargo, rustc, rustup: not found)")
+    """``env`` with every PATH folder that holds a Rust tool left out."""
+    folders = env.get("PATH", "").split(os.pathsep)
+    kept = [f for f in folders if f and not any(shutil.which(t, path=f) for t in RUST_TOOLS)]
+    env = {k: v for k, v in env.items() if k not in ("CARGO", "RUSTC", "RUSTUP_TOOLCHAIN")}
+    env["PATH"] = os.pathsep.join(kept)
+    assert not any(shutil.which(t, path=env["PATH"]) for t in RUST_TOOLS)
+    print("dist_test: no Rust toolchain on PATH for this run", flush=True)
     return env
 
 
-def venv_python(venv: Path) -> Path:
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
-def tools_installer(python: str) -> list[str]:
-    """The command that adds the test tools to the venv of ``python``: uv if at hand."""
-    if importlib.util.find_spec("uv") is not None:
-        from uv import find_uv_bin
-
-        return [find_uv_bin(), "pip", "install", "--quiet", "--python", python]
-    return [python, "-m", "pip", "install", "--quiet"]
-
-
-def wheel_from_sdist(sdist: Path, out: Path, python: str, env: dict[str, str]) -> Path:
-    """Build the sdist into a wheel the way ``pip install`` does, then check it."""
-    run([python, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(out), str(sdist)], env)
-    (wheel,) = out.glob("httpx_auth-*.whl")
-    run([python, str(HERE / "dist_check.py"), "--local", str(wheel)], env)
-    return wheel
+def installer(python: str) -> list[str]:
+    try:
+        from uv import find_uv_bin  # faster than pip, when the tools venv has it
+    except ImportError:
+        return [python, "-m", "pip", "install", "--quiet"]
+    return [find_uv_bin(), "pip", "install", "--quiet", "--python", python]
 
 
 def main() -> int:
@@ -89,41 +56,37 @@ def main() -> int:
     parser.add_argument("artifact", type=Path)
     parser.add_argument("--backend", choices=("rust", "python"), required=True)
     parser.add_argument("--no-rust", action="store_true", help="take the Rust toolchain off PATH")
-    parser.add_argument("--venv", type=Path, help="where to make the venv (default: a temp folder)")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the venv")
-    parser.add_argument("--smoke-only", action="store_true", help="stop after the minimal-install smoke check")
+    parser.add_argument("--smoke-only", action="store_true", help="no dev extra, no test suite")
     args = parser.parse_args()
-
-    started = time.monotonic()
-    version = tomllib.loads((ROOT / "Cargo.toml").read_text(encoding="utf-8"))["package"]["version"]
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "HTTPX_AUTH_NO_EXTENSIONS")}
-    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
-    if args.no_rust:
-        env = without_rust(env)
+    cargo = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
+    version = cargo.split('version = "', 1)[1].split('"', 1)[0]
+    drop = ("PYTHONPATH", "VIRTUAL_ENV", "HTTPX_AUTH_NO_EXTENSIONS")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env = without_rust(env) if args.no_rust else env
     with tempfile.TemporaryDirectory(prefix="httpx_auth-dist-") as tmp:
-        artifact = args.artifact.resolve()
+        scratch, artifact = Path(tmp), args.artifact.resolve()
         if artifact.name.endswith(".tar.gz"):
-            artifact = wheel_from_sdist(artifact, Path(tmp) / "from-sdist", sys.executable, env)
-        venv = (args.venv or Path(tmp) / "venv").resolve()
-        if venv.exists():
-            shutil.rmtree(venv)
-        run([args.python, "-m", "venv", str(venv)], env)
-        python = str(venv_python(venv))
-        pip = [python, "-m", "pip", "install", "--quiet"]
+            run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", tmp, str(artifact)], env)
+            (artifact,) = scratch.glob("httpx_auth-*.whl")
+        run([args.python, "-m", "venv", str(scratch / "venv")], env)
+        python = str(scratch / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python"))
 
-        def smoke(backend: str, libs: str, smoke_env: dict[str, str]) -> None:
-            script = str(HERE / "dist_smoke.py")
-            cmd = [python, "-I", script, "--backend", backend, "--version", version, "--libs", libs]
-            run(cmd, smoke_env, cwd=Path(tmp))
+        def smoke(backend: str, libs: str, **extra: str) -> None:
+            cmd = [python, "-I", str(HERE / "dist_smoke.py"), "--backend", backend, "--version", version]
+            run([*cmd, "--libs", libs], {**env, **extra}, cwd=scratch)
 
-        run([*pip, str(artifact)], env, cwd=Path(tmp))
-        smoke(args.backend, "httpx", env)
+        run([python, "-m", "pip", "install", "--quiet", str(artifact)], env, cwd=scratch)
+        smoke(args.backend, "httpx")
         if not args.smoke_only:
-            run([*tools_installer(python), f"{artifact}[dev]"], env, cwd=Path(tmp))
-            smoke(args.backend, "httpx,httpx2", env)
-            smoke("python", "httpx,httpx2", {**env, "HTTPX_AUTH_NO_EXTENSIONS": "1"})
-            run([python, str(HERE / "dist_pytest.py"), "--backend", args.backend, str(ROOT)], env)
-    log(f"ok: {args.artifact.name} ({args.backend}) in {time.monotonic() - started:.0f} s")
+            run([*installer(python), f"{artifact}[dev]"], env, cwd=scratch)
+            smoke(args.backend, "httpx,httpx2")
+            smoke("python", "httpx,httpx2", HTTPX_AUTH_NO_EXTENSIONS="1")
+            pytest = [python, "-m", "pytest", "-p", "dist_guard", "-p", "no:cacheprovider", "-q"]
+            pytest += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), "-m", "not integration"]
+            guard = {"PYTHONPATH": str(HERE), "HTTPX_AUTH_EXPECT_BACKEND": args.backend}
+            run([*pytest, str(ROOT / "tests")], {**env, **guard}, cwd=scratch)
+    print(f"dist_test: ok: {args.artifact.name} ({args.backend}, {Path(args.python).name})")
     return 0
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import platform
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -12,6 +14,11 @@ import httpx_auth
 from httpx_auth import _core
 
 from backends import BACKENDS, native
+
+if platform.python_implementation() == "PyPy":  # time-machine has no PyPy support
+    import pypy_time_machine
+
+    sys.modules.setdefault("time_machine", pypy_time_machine)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

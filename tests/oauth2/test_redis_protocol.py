@@ -7,6 +7,7 @@ import asyncio
 import sys
 import threading
 import time
+from typing import Any
 
 import pytest
 
@@ -185,14 +186,21 @@ def test_missing_redis_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_one_asyncio_client_per_live_event_loop() -> None:
     cache = RedisTokenCache()
-    first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
+    first, second, third = asyncio.new_event_loop(), asyncio.new_event_loop(), asyncio.new_event_loop()
+
+    def client_on(loop: asyncio.AbstractEventLoop) -> Any:
+        async def make() -> Any:  # inside its loop, as in use (Python 3.9's asyncio.Lock binds one)
+            return cache._async_client(loop)
+
+        return loop.run_until_complete(make())
+
     try:
-        client = cache._async_client(first)
-        assert cache._async_client(first) is client
-        assert cache._async_client(second) is not client
+        client = client_on(first)
+        assert client_on(first) is client
+        assert client_on(second) is not client
         first.close()
-        cache._async_client(asyncio.new_event_loop())
+        client_on(third)
         assert first not in cache._async_clients and second in cache._async_clients
     finally:
-        for loop in list(cache._async_clients) + [first, second]:
+        for loop in list(cache._async_clients) + [first, second, third]:
             loop.close()
