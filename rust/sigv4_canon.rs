@@ -299,12 +299,18 @@ fn push_trimmed(value: &[u8], out: &mut Vec<u8>) {
 /// Whether `value` is already trimmed and folded (the usual header value): no space
 /// at either end, and every space inside a single `' '`.
 fn is_trimmed(value: &[u8]) -> bool {
-    let ends = |b: Option<&u8>| b.is_none_or(|&b| !is_space(b));
-    ends(value.first())
-        && ends(value.last())
-        && value
-            .windows(2)
-            .all(|pair| !is_space(pair[1]) || (pair[1] == b' ' && !is_space(pair[0])))
+    let mut after_space = true; // a space first is not trimmed
+    for &byte in value {
+        if is_space(byte) {
+            if byte != b' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || value.is_empty()
 }
 
 /// Append the canonical headers block (`name:value\n` per signed header) for the
