@@ -12,11 +12,23 @@ use crate::sigv4_presign::{presign, presign_keys, KeyBase, Presigner};
 use crate::url::split_plain;
 
 /// Who signs: an access key id, its secret and an optional session token.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub access_id: String,
     pub secret_key: String,
     pub security_token: Option<String>,
+}
+
+/// The access key id only: the secret key and session token never reach a log or a panic.
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let token = self.security_token.as_ref().map(|_| "<hidden>");
+        f.debug_struct("Credentials")
+            .field("access_id", &self.access_id)
+            .field("secret_key", &"<hidden>")
+            .field("security_token", &token)
+            .finish()
+    }
 }
 
 /// What never changes for a signer, whoever signs.
@@ -251,6 +263,16 @@ impl OwnedSigner {
 mod tests {
     use super::*;
     use crate::sigv4::test_fixtures::*;
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let shown = format!("{:?}", owned(Some("session-token")).credentials());
+        assert!(shown.contains(ACCESS_ID), "{shown}");
+        assert!(
+            !shown.contains(SECRET) && !shown.contains("session-token"),
+            "{shown}"
+        );
+    }
 
     fn owned(token: Option<&str>) -> OwnedSigner {
         OwnedSigner::new(

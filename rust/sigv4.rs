@@ -46,8 +46,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Who signs, and for which region and service.
-#[derive(Debug, Clone, Copy)]
+/// Who signs, and for which region and service (its `Debug` shows no secret).
+#[derive(Clone, Copy)]
 pub struct Signer<'a> {
     pub access_id: &'a str,
     pub secret_key: &'a str,
@@ -56,6 +56,19 @@ pub struct Signer<'a> {
     pub service: &'a str,
     /// How the path is canonicalised (S3's rules or every other service's).
     pub path: PathRules,
+}
+
+impl fmt::Debug for Signer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("access_id", &self.access_id)
+            .field("secret_key", &"<hidden>")
+            .field("security_token", &self.security_token.map(|_| "<hidden>"))
+            .field("region", &self.region)
+            .field("service", &self.service)
+            .field("path", &self.path)
+            .finish()
+    }
 }
 
 /// A request as sent: method, target (`path?query`) and headers (name, value).
@@ -357,6 +370,23 @@ pub(crate) mod test_fixtures {
 mod tests {
     use super::test_fixtures::*;
     use super::*;
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let signer = Signer {
+            security_token: Some("session-token"),
+            ..signer(true)
+        };
+        let shown = format!("{signer:?}");
+        assert!(
+            shown.contains(ACCESS_ID) && shown.contains("us-east-1"),
+            "{shown}"
+        );
+        assert!(
+            !shown.contains(SECRET) && !shown.contains("session-token"),
+            "{shown}"
+        );
+    }
 
     #[test]
     fn amz_date_formats_utc() {

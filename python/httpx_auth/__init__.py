@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from httpx_auth import _core
 from httpx_auth._aws import AWS4Auth
@@ -49,6 +49,24 @@ from httpx_auth._oauth2 import (
 from httpx_auth._oauth2 import AzureActiveDirectoryDeviceCode, DeviceAuthorization, OAuth2DeviceCode, OktaDeviceCode
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
+if TYPE_CHECKING:
+    from httpx_auth._aws_credentials import (
+        AssumeRoleCredentials,
+        AWSCredentials,
+        AWSCredentialsError,
+        ContainerCredentials,
+        CredentialSource,
+        DefaultCredentials,
+        EnvironmentCredentials,
+        InstanceMetadataCredentials,
+        NoAWSCredentialsFound,
+        ProcessCredentials,
+        ProfileCredentials,
+        RefreshingCredentials,
+        SSOCredentials,
+        WebIdentityCredentials,
+    )
+
 
 __version__: str  # set on first access, by __getattr__
 
@@ -66,6 +84,10 @@ def __getattr__(name: str) -> Any:
         except PackageNotFoundError:  # running from a source tree that was never installed
             __version__ = "0+unknown"
         return __version__
+    if name in __all__:  # public but not imported yet: the AWS credential sources, imported
+        from httpx_auth import _aws_credentials  # when first used (subprocess, configparser, XML)
+
+        return getattr(_aws_credentials, name)
     raise AttributeError(f"module 'httpx_auth' has no attribute {name!r}")
 
 
@@ -75,22 +97,31 @@ __all__ = [
     "OAuth2DeviceCode",
     "OktaDeviceCode",
     "AWS4Auth",
+    "AWSCredentials",
+    "AWSCredentialsError",
+    "AssumeRoleCredentials",
     "BACKEND",
     "AuthenticationFailed",
     "AzureActiveDirectoryImplicit",
     "AzureActiveDirectoryImplicitIdToken",
     "Basic",
+    "ContainerCredentials",
+    "CredentialSource",
     "DPoPKey",
+    "DefaultCredentials",
     "DisplaySettings",
+    "EnvironmentCredentials",
     "GrantNotProvided",
     "HeaderApiKey",
     "HttpxAuthException",
+    "InstanceMetadataCredentials",
     "InvalidGrantRequest",
     "InvalidDiscoveryDocument",
     "InvalidParameter",
     "InvalidToken",
     "InvalidTokenResponse",
     "JsonTokenFileCache",
+    "NoAWSCredentialsFound",
     "OAuth2",
     "OAuth2AuthorizationCode",
     "OAuth2AuthorizationCodePKCE",
@@ -105,15 +136,20 @@ __all__ = [
     "OktaImplicit",
     "OktaImplicitIdToken",
     "OktaResourceOwnerPasswordCredentials",
+    "ProcessCredentials",
+    "ProfileCredentials",
     "QueryApiKey",
     "RedirectPortUnavailable",
     "RedisTokenCache",
+    "RefreshingCredentials",
+    "SSOCredentials",
     "StateNotProvided",
     "SupportMultiAuth",
     "TimeoutOccurred",
     "TokenExpiryNotProvided",
     "TokenMemoryCache",
     "WakaTimeAuthorizationCode",
+    "WebIdentityCredentials",
     "__version__",
     "checksum",
 ]

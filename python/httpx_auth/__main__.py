@@ -82,4 +82,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] == ["presign"]:  # python -m httpx_auth presign s3://bucket/key
+        from httpx_auth._cli_presign import main as presign
+
+        sys.exit(presign(sys.argv[2:]))
     main()

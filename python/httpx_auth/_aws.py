@@ -9,7 +9,7 @@ the request.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator, Iterable, Mapping
-from typing import Any
+from typing import Any, Optional
 
 import httpx
 
@@ -29,10 +29,13 @@ from httpx_auth._aws_params import (
     provided_credentials,
     scope_part,
 )
-from httpx_auth._base import AuthBase
+from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import InvalidParameter
 
 __all__ = ["AWS4Auth"]
+
+# What a signer is bound to: (backend, include_headers, credentials, signer).
+_Bound = tuple[Any, frozenset[str], tuple[str, str, Optional[str]], _core.Signer]
 
 # Methods that need no checking (anything else is checked, then uppercased).
 _METHODS = frozenset(["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"])
@@ -75,6 +78,17 @@ class AWS4Auth(AuthBase):
         URLs use the corrected time too.
     """
 
+    @classmethod
+    def from_environment(
+        cls, service: str, region: str | None = None, profile: str | None = None, **options: Any
+    ) -> AWS4Auth:
+        """An ``AWS4Auth`` whose credentials (and, when ``region`` is None, region) are
+        found the way the AWS CLI and SDKs find them, and refreshed before they expire
+        (see ``DefaultCredentials``). ``options`` are the other ``AWS4Auth`` options."""
+        from httpx_auth._aws_credentials._auth import from_environment
+
+        return from_environment(cls, service, region, profile, options)
+
     def __init__(
         self,
         access_id: str | None = None,
@@ -107,6 +121,11 @@ class AWS4Auth(AuthBase):
         self.secret_key = secret_key
         self.security_token = security_token
         self.credentials = credentials
+        # A source that may need I/O (those of httpx_auth._aws_credentials): async flows
+        # make it fresh in a worker thread before signing, never on the event loop.
+        self._source: Any = None
+        if callable(getattr(credentials, "ensure_fresh", None)) and callable(getattr(credentials, "refresh_needed", None)):
+            self._source = credentials
         self.region = scope_part("region", region, "us-east-1")
         self.service = scope_part("service", service, "s3")
         self.unsigned_payload = bool(unsigned_payload)
@@ -127,7 +146,7 @@ class AWS4Auth(AuthBase):
         self._clock = ClockOffset()
         # (backend, include_headers as bound, credentials, signer): replaced as a whole,
         # so a thread never pairs one request's credentials with another's signer.
-        self._bound: tuple[Any, frozenset[str], tuple[str, str, str | None], _core.Signer] | None = None
+        self._bound: _Bound | None = None
         if credentials is None:
             self._signer()
 
@@ -157,6 +176,11 @@ class AWS4Auth(AuthBase):
 
     def _signer(self) -> _core.Signer:
         """The signer for the current credentials, backend and ``include_headers``."""
+        return self._binding()[3]
+
+    def _binding(self) -> _Bound:
+        """``(backend, include_headers, credentials, signer)``, current; one tuple, so that
+        a request never pairs its signer with credentials another thread bound since."""
         bound = self._bound
         if (  # the hot path: the very credentials it was bound with, already checked
             bound is not None
@@ -167,14 +191,14 @@ class AWS4Auth(AuthBase):
             and bound[2][2] is self.security_token
             and bound[1] == self.include_headers
         ):
-            return bound[3]
+            return bound
         return self._bind(bound)
 
-    def _bind(self, bound: Any) -> _core.Signer:
+    def _bind(self, bound: _Bound | None) -> _Bound:
         credentials = self._current_credentials()
         if bound is not None and bound[0] is _core.backend and bound[1] == self.include_headers:
             if bound[2] == credentials:
-                return bound[3]  # type: ignore[no-any-return]
+                return bound
             signer: _core.Signer = bound[3].with_credentials(*credentials)
             include = bound[1]
         else:
@@ -191,8 +215,8 @@ class AWS4Auth(AuthBase):
                 double_encode=self._double_encode,
                 content_sha256=True,
             )
-        self._bound = (_core.backend, include, credentials, signer)
-        return signer
+        self._bound = bound = (_core.backend, include, credentials, signer)
+        return bound
 
     def sign(self, request: Any) -> Any:
         """Sign ``request`` in place (its body must have been read unless the payload
@@ -201,9 +225,10 @@ class AWS4Auth(AuthBase):
 
     def _sign(self, request: Any, content: bytes | None) -> Any:
         """``sign``, given the request's body when it is in memory (``None`` when not)."""
-        signer = self._signer()
+        bound = self._binding()
+        signer = bound[3]
         if self.streaming or self.checksum is not None:
-            return self._sign_with_body_options(signer, request)
+            return self._sign_with_body_options(bound, request)
         if self.unsigned_payload:
             payload_hash = UNSIGNED_PAYLOAD
         else:
@@ -232,8 +257,9 @@ class AWS4Auth(AuthBase):
         else:
             request.headers = type(headers)([(name, value) for name, _, value in signed])
 
-    def _sign_with_body_options(self, signer: _core.Signer, request: Any) -> Any:
+    def _sign_with_body_options(self, bound: _Bound, request: Any) -> Any:
         """``sign`` with a checksum and/or aws-chunked streaming configured."""
+        signer = bound[3]
         # Requests without a body get neither chunks nor checksums.
         with_body = _aws_streaming.has_body(request)
         streaming = self.streaming and with_body
@@ -251,8 +277,6 @@ class AWS4Auth(AuthBase):
             )
         self._set_headers(signer, request, payload_hash)
         if streaming:
-            bound = self._bound
-            assert bound is not None  # set by self._signer()
             signing = None if self.unsigned_payload else self._chunk_signing(request, bound[2][1])
             _aws_streaming.attach(request, source, length, self.chunk_size, self.checksum, signing)
         return request
@@ -274,6 +298,8 @@ class AWS4Auth(AuthBase):
     # driven through its own ``auth_flow`` instead.
 
     def auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        if self._source is not None and self._source.refresh_needed():
+            yield Offload(self._source.ensure_fresh)
         offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
         response = yield self.sign(request)
         if self._skewed(resendable, response, offset):
@@ -298,6 +324,10 @@ class AWS4Auth(AuthBase):
         return self._async_flow(request)
 
     async def _async_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        if self._source is not None and self._source.refresh_needed():
+            import anyio.to_thread  # here: importing httpx_auth stays light
+
+            await anyio.to_thread.run_sync(self._source.ensure_fresh, abandon_on_cancel=True)
         content = getattr(request, "_content", None)  # in memory: the request can be resent
         if content is None and self.requires_request_body:
             content = await request.aread()
@@ -425,7 +455,8 @@ class AWS4Auth(AuthBase):
         seconds = expiry(expires_in)
         access_id, secret_key, token = self._current_credentials()
         return _aws_post.presign_post(
-            parsed, key, fields, conditions, seconds, (access_id, secret_key, token), self.region, self.service
+            parsed, key, fields, conditions, seconds, (access_id, secret_key, token), self.region, self.service,
+            self._clock.now(),
         )
 
 

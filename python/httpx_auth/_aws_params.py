@@ -96,11 +96,22 @@ def checked_credentials(access_id: Any, secret_key: Any, token: Any) -> tuple[st
         raise InvalidParameter("access_id and secret_key must be non-empty strings.")
     if token is not None and not isinstance(token, str):
         raise InvalidParameter(f"security_token must be a string, not {type(token).__name__}.")
-    # Sent as a header: no line breaks (header injection). The rule of check.header_value,
-    # inlined: this runs for every request, and the call would cost ten times as much.
+    # The constructor's checks (check.header_value / check.text), inlined: this runs for
+    # every request, and the calls would cost ten times as much. Sent in headers: no line
+    # breaks (header injection); all three encoded as UTF-8: no lone surrogates.
+    if not (access_id.isascii() and secret_key.isascii() and (not token or token.isascii())):
+        _refuse_surrogates(access_id, secret_key, token)
+    if "\r" in access_id or "\n" in access_id or "\0" in access_id:
+        raise InvalidParameter("access_id must not contain line breaks or NUL characters.")
     if token and ("\r" in token or "\n" in token or "\0" in token):
         raise InvalidParameter("security_token must not contain line breaks or NUL characters.")
     return access_id, secret_key, token or None
+
+
+def _refuse_surrogates(access_id: str, secret_key: str, token: str | None) -> None:
+    for name, value in (("access_id", access_id), ("secret_key", secret_key), ("security_token", token)):
+        if value:
+            check.text(name, value)
 
 
 def provided_credentials(provider: CredentialsProvider) -> tuple[str, str, str | None]:

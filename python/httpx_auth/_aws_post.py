@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import json
-import time
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
@@ -79,13 +78,14 @@ def presign_post(
     credentials: tuple[str, str, str | None],
     region: str,
     service: str,
+    now: int,
 ) -> dict[str, Any]:
-    """The URL and form fields of a signed browser upload of ``key``."""
+    """The URL and form fields of a signed browser upload of ``key``, signed at ``now``
+    (the signer's clock, corrected for skew)."""
     key = check.text("key", key)
     form = _fields(fields)
     policy_conditions = _conditions(conditions)
     access_id, secret_key, token = credentials
-    now = int(time.time())
     amz_date = _core.backend.sigv4_amz_date(now)
     date = amz_date[:8]
     bucket = _bucket(url)

@@ -146,7 +146,10 @@ class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
             while True:
                 while isinstance(outgoing, Offload):
                     outgoing = await _step_async(flow, outgoing)
-                response = yield outgoing
+                try:
+                    response = yield outgoing
+                except GeneratorExit:
+                    break  # see CLOSED_BY_CLIENT
                 if self.requires_response_body or is_internal(outgoing):
                     await response.aread()
                 outgoing = flow.send(response)
@@ -154,6 +157,13 @@ class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
             return
         finally:
             flow.close()
+
+
+# CLOSED_BY_CLIENT: httpx closes an auth flow whose request could not be sent (a
+# timeout, a connection error) while that error propagates. A flow closed outside any
+# exception handler sees that error as the ``__context__`` of its GeneratorExit (a
+# single flight's leader hands it to its waiters). Async generators only see it when
+# every async layer leaves its ``except GeneratorExit`` before closing what it drives.
 
 
 def _once(request: Any) -> Generator[Any, Any, None]:
@@ -219,16 +229,15 @@ class MultiAuth(AuthBase):
     def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         yield from _chain_sync(self.authentications, request, lambda a, r: a.sync_auth_flow(r))
 
-    async def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
-        chain = _chain_async(self.authentications, request)
-        outgoing = await chain.__anext__()
-        while not isinstance(outgoing, _Done):
-            outgoing = await chain.asend((yield outgoing))
+    def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
+        return _chain_async(self.authentications, request, outermost=True)
 
 
 # A chain hands each request the first auth yields to the rest of the chain, and the
 # last response the rest received back to the first auth. The async chain cannot
-# `return` a value, so it yields a _Done marker carrying the last response instead.
+# `return` a value, so it yields a _Done marker carrying the last response instead
+# (except the outermost, driven by the client). Flows are closed at once when the chain
+# is (their cleanup releases a token flight), outside any handler (see CLOSED_BY_CLIENT).
 
 
 def _chain_sync(auths: tuple[Any, ...], request: Any, flow_of: Any) -> Generator[Any, Any, Any]:
@@ -261,28 +270,43 @@ class _Done:
         self.response = response
 
 
-async def _chain_async(auths: tuple[Any, ...], request: Any) -> AsyncGenerator[Any, Any]:
+async def _chain_async(auths: tuple[Any, ...], request: Any, outermost: bool = False) -> AsyncGenerator[Any, Any]:
     while auths and _is_plain_one_step(auths[0]):
         if auths[0].requires_request_body:
             await request.aread()
         request, auths = auths[0]._apply(request), auths[1:]
     if not auths:
         response = yield request
-        yield _Done(response)
+        if not outermost:
+            yield _Done(response)
         return
     flow = auths[0].async_auth_flow(request)
-    outgoing = await flow.__anext__()
-    while True:
-        if is_internal(outgoing):
-            response = yield outgoing
-        else:
-            rest = _chain_async(auths[1:], outgoing)
-            item = await rest.__anext__()
-            while not isinstance(item, _Done):
-                item = await rest.asend((yield item))
-            response = item.response
-        try:
-            outgoing = await flow.asend(response)
-        except StopAsyncIteration:
-            yield _Done(response)
-            return
+    try:
+        outgoing = await flow.__anext__()
+        while True:
+            if is_internal(outgoing):
+                try:
+                    response = yield outgoing
+                except GeneratorExit:
+                    return  # and close below, outside the handler
+            else:
+                rest = _chain_async(auths[1:], outgoing)
+                try:
+                    item = await rest.__anext__()
+                    while not isinstance(item, _Done):
+                        try:
+                            sent = yield item
+                        except GeneratorExit:
+                            return
+                        item = await rest.asend(sent)
+                finally:
+                    await rest.aclose()
+                response = item.response
+            try:
+                outgoing = await flow.asend(response)
+            except StopAsyncIteration:
+                if not outermost:
+                    yield _Done(response)
+                return
+    finally:
+        await flow.aclose()

@@ -240,7 +240,9 @@ class BrowserMock:
             page = catcher.handle("POST", target, parts.fragment.encode("utf-8"))
         tab.page = page
         if not page.final:
-            tab.problem = f"the redirect server answered HTTP {page.status} to {parts.path or '/'!r}."
+            tab.problem = f"the redirect server answered HTTP {page.status} to {parts.path or '/'!r}" + (
+                f": {page.information}" if page.information else "."
+            )
             raise TimeoutOccurred(request.timeout)
         return catcher.outcome()
 

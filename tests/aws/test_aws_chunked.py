@@ -426,3 +426,26 @@ def test_requests_without_a_body_are_signed_as_usual(backend: str, method: str) 
     for name in ("content-encoding", "x-amz-decoded-content-length", "x-amz-trailer", "x-amz-checksum-crc32c"):
         assert name not in request.headers
     assert request.read() == b""
+
+
+def test_chunks_are_signed_with_the_credentials_of_the_header(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Another thread may rebind the signer (rotated credentials) while this request is
+    # signed: its chunks must still chain from its own header's secret key.
+    from httpx_auth import _aws_streaming
+
+    current = [(ACCESS_ID, SECRET, None)]
+    auth = AWS4Auth(region="us-east-1", service="s3", credentials=lambda: current[0], streaming=True, chunk_size=8192)
+    prepare = _aws_streaming.prepare
+
+    def rotating_meanwhile(*args: Any) -> Any:
+        current[0] = ("AKIDROTATED", "rotated-secret", None)
+        auth._signer()  # what a concurrent request does
+        return prepare(*args)
+
+    monkeypatch.setattr(_aws_streaming, "prepare", rotating_meanwhile)
+    request = httpx.Request("PUT", EXAMPLE_URL, content=b"c" * 20_000)
+    with time_machine.travel(EXAMPLE_TIME, tick=False):
+        auth.sign(request)
+    assert f"Credential={ACCESS_ID}/" in request.headers["authorization"]
+    seed = request.headers["authorization"].rpartition("Signature=")[2]
+    assert read_chunks(request.read(), seed)[0] == b"c" * 20_000

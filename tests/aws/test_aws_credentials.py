@@ -110,6 +110,11 @@ def test_bad_arguments_are_named_and_secrets_never_shown(kwargs: dict[str, Any],
         ((None, SECRET), "access_id"),
         (("AKID", SECRET, 5), "security_token"),
         (("AKID", SECRET, "token\r\nX-Injected: 1"), "security_token"),  # refused as by the constructor
+        (("AKID\r\nX-Injected: 1", SECRET), "access_id"),
+        (("AKID\n", SECRET, TOKEN), "access_id"),
+        (("AKID\ud800", SECRET), "access_id"),
+        (("AKID", SECRET + "\udc80"), "secret_key"),
+        (("AKID", SECRET, "token\ud800"), "security_token"),
         (object(), "credentials"),
     ],
 )
@@ -133,6 +138,24 @@ def test_a_refreshed_token_with_a_line_break_is_refused(backend: str, http: Modu
     auth.security_token = "token\nX-Injected: 1"
     with pytest.raises(InvalidParameter, match="security_token must not contain line breaks"):
         send(http, auth)
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [("access_id", "AKID\r\nX-Injected: 1"), ("access_id", "AKID\ud800"), ("security_token", "token\udfff")],
+)
+def test_refreshed_attributes_get_the_constructors_checks(backend: str, http: ModuleType, attribute: str, value: str) -> None:
+    auth = s3(security_token=TOKEN)
+    setattr(auth, attribute, value)
+    with pytest.raises(InvalidParameter, match=attribute) as error:
+        send(http, auth)
+    assert "\\ud" not in str(error.value) and "X-Injected" not in str(error.value)
+
+
+async def test_a_provider_returning_a_line_break_is_refused_async(backend: str, http: ModuleType) -> None:
+    auth = AWS4Auth(region="us-east-1", service="s3", credentials=lambda: ("AKID\r\nX-Injected: 1", SECRET))
+    with pytest.raises(InvalidParameter, match="access_id"):
+        await send_async(http, auth)
 
 
 def test_repr_hides_the_secret_and_the_token() -> None:

@@ -215,6 +215,18 @@ def test_presigned_urls_use_the_correction(backend: str, http: ModuleType) -> No
         assert dict(parse_qsl(urlsplit(presigned).query))["X-Amz-Date"] == "20261201T114000Z"
 
 
+def test_presigned_posts_use_the_correction(backend: str, http: ModuleType) -> None:
+    import base64
+    import json
+
+    server, auth = SkewedS3(http, -1200), s3()
+    with time_machine.travel(LOCAL, tick=False):
+        put(server, auth)
+        form = auth.presign_post("https://examplebucket.s3.amazonaws.com/", "upload.txt", expires_in=600)
+    assert form["fields"]["x-amz-date"] == "20261201T114000Z"
+    assert json.loads(base64.b64decode(form["fields"]["policy"]))["expiration"] == "2026-12-01T11:50:00Z"
+
+
 def test_correction_can_be_turned_off(backend: str, http: ModuleType) -> None:
     server, auth = SkewedS3(http, 1200), s3(correct_clock_skew=False)
     with time_machine.travel(LOCAL, tick=False):

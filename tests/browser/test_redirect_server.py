@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -12,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from httpx_auth import GrantNotProvided, HttpxAuthException, InvalidGrantRequest, StateNotProvided, TimeoutOccurred
+from httpx_auth import GrantNotProvided, HttpxAuthException, InvalidGrantRequest, TimeoutOccurred
 from httpx_auth._errors import RedirectPortUnavailable
 from httpx_auth._oauth2.browser import opener as browser
 from httpx_auth._oauth2.browser import redirect_server
@@ -120,8 +121,6 @@ def test_other_paths_are_ignored_until_the_reply_arrives(scripted: Any) -> None:
 @pytest.mark.parametrize(
     ("query", "error_type", "words"),
     [
-        ("code=c&state=wrong", StateNotProvided, "does not match"),
-        ("code=c", StateNotProvided, "state not provided"),
         (f"error=access_denied&error_description=Nope&state={STATE}", InvalidGrantRequest, "access_denied: Nope"),
         (f"state={STATE}&other=1", GrantNotProvided, "code not provided"),
     ],
@@ -264,3 +263,82 @@ def test_the_redirect_uri_domain_is_an_accepted_host(scripted: Any, monkeypatch:
         lambda client, uri: client.get(f"{uri}?code=c&state={STATE}", headers={"Host": f"my.host.example:{port}"})
     )
     assert redirect_server.wait_for_reply(custom)["code"] == "c"
+
+
+def test_requests_without_the_state_are_refused_and_the_wait_goes_on(scripted: Any) -> None:
+    def script(client: httpx.Client, uri: str) -> None:
+        for answer in (
+            client.get(f"{uri}?code=forged&state=wrong"),
+            client.get(f"{uri}?code=forged"),
+            client.post(uri),  # an empty POST
+            client.post(uri, content=b'{"x": "<b>injected</b>"}', headers={"Origin": "https://evil.example"}),
+        ):
+            assert answer.status_code == 400
+            assert "injected" not in answer.text and "forged" not in answer.text
+        assert client.get(f"{uri}?code=real&state={STATE}").status_code == 200
+
+    fake = scripted(script)
+    assert redirect_server.wait_for_reply(request_for(free_port()))["code"] == "real"
+    assert fake.finished.wait(5)
+
+
+def test_only_requests_without_the_state_end_in_the_timeout(scripted: Any) -> None:
+    scripted(lambda client, uri: client.get(f"{uri}?code=forged&state=wrong"))
+    with pytest.raises(TimeoutOccurred):
+        redirect_server.wait_for_reply(request_for(free_port(), timeout=0.5))
+
+
+def test_the_listen_backlog_takes_a_burst_of_connections() -> None:
+    assert redirect_server._Server.request_queue_size >= 128
+
+
+def test_a_client_that_disconnects_is_logged_at_debug_not_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def disconnected() -> bool:
+        return any("disconnected" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records)
+
+    def hang_up(url: str) -> bool:
+        redirect_uri = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        port = urlsplit(redirect_uri).port or 80
+        with socket.create_connection(("127.0.0.1", port)) as raw:
+            # A body announced but never sent, then a reset: the server's read fails.
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            raw.sendall(b"POST /cb HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\npartial")
+        deadline = time.monotonic() + 10
+        while not disconnected() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with socket.create_connection(("127.0.0.1", port)) as raw:
+            raw.sendall(f"GET /cb?code=ok&state={STATE} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            raw.recv(65536)
+        return True
+
+    monkeypatch.setattr(browser, "open_url", hang_up)
+    with caplog.at_level(logging.DEBUG, logger="httpx_auth"):
+        assert redirect_server.wait_for_reply(request_for(free_port()))["code"] == "ok"
+    assert disconnected()
+    assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("error", "level", "words"),
+    [
+        (ValueError("quoted: code=secret-code"), logging.WARNING, "failed (ValueError)"),
+        (BrokenPipeError("code=secret-code"), logging.DEBUG, "disconnected (BrokenPipeError)"),
+        (ConnectionResetError("code=secret-code"), logging.DEBUG, "disconnected (ConnectionResetError)"),
+    ],
+)
+def test_handler_errors_are_logged_without_request_content(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str], error: Exception, level: int, words: str
+) -> None:
+    server = redirect_server._Server(0, ReplyCatcher(request_for(free_port())))
+    try:
+        try:
+            raise error
+        except Exception:
+            with caplog.at_level(logging.DEBUG, logger="httpx_auth"):
+                server.handle_error(None, ("127.0.0.1", 1))
+    finally:
+        server.server_close()
+    assert [(r.levelno, words in r.getMessage()) for r in caplog.records] == [(level, True)]
+    assert "secret-code" not in caplog.text and capsys.readouterr().err == ""

@@ -21,11 +21,11 @@ from httpx_auth import (
     InvalidParameter,
     OAuth2AuthorizationCode,
     OktaAuthorizationCode,
-    StateNotProvided,
     TimeoutOccurred,
     WakaTimeAuthorizationCode,
 )
 from httpx_auth.testing import BrowserMock
+from httpx_auth._oauth2.browser.reply import IGNORED
 from browser_fakes import AUTHORIZATION_URL, MODES, REDIRECT_URI, TOKEN_URL, Server, authorization, call
 
 OPENED = f"{AUTHORIZATION_URL}?response_type=code&client_id=cid&redirect_uri={REDIRECT_URI}&state=1234"
@@ -236,28 +236,26 @@ def test_access_denied(browser_mock: BrowserMock, http: ModuleType, mode: str) -
 
 
 @MODES
-def test_forged_state(browser_mock: BrowserMock, http: ModuleType, mode: str) -> None:
+def test_forged_state_is_ignored(browser_mock: BrowserMock, http: ModuleType, mode: str) -> None:
+    # Only the real reply (or the timeout) ends the wait; a forged one gets an error page.
     tab = browser_mock.add_response(OPENED, "http://localhost:5000/?code=c&state=forged")
-    with pytest.raises(StateNotProvided, match="does not match"):
+    with pytest.raises(TimeoutOccurred):
         call(http, mode, code_auth(), Server(http))
-    tab.assert_failure(
-        "The state in the reply does not match the one sent with the authorization request: "
-        "the reply belongs to another request, or was forged."
-    )
+    assert tab.page is not None and (tab.page.status, tab.page.information) == (400, IGNORED)
 
 
-def test_missing_state(browser_mock: BrowserMock, http: ModuleType) -> None:
+def test_missing_state_is_ignored(browser_mock: BrowserMock, http: ModuleType) -> None:
     tab = browser_mock.add_response(OPENED, "http://localhost:5000/?code=c")
-    with pytest.raises(StateNotProvided):
+    with pytest.raises(TimeoutOccurred):
         call(http, "sync", code_auth(), Server(http))
-    tab.assert_failure("state not provided within the reply (code).")
+    assert tab.page is not None and tab.page.information == IGNORED
 
 
 def test_missing_code(browser_mock: BrowserMock, http: ModuleType) -> None:
     tab = browser_mock.add_response(OPENED, "http://localhost:5000/?state=1234&session=x")
     with pytest.raises(GrantNotProvided):
         call(http, "sync", code_auth(), Server(http))
-    tab.assert_failure("code not provided within the reply (session, state).")
+    tab.assert_failure("code not provided within the reply (nothing).")
 
 
 @MODES
@@ -498,3 +496,10 @@ def test_waiters_of_a_browser_sign_in_wait_for_the_sign_in_and_the_token_request
     service = OAuth2ClientCredentials("https://idp.example/token", client_id="id", client_secret="secret", timeout=10)
     assert browser._patience() > 2 * 10
     assert 10 < service._patience() < browser._patience()
+
+
+def test_browser_mock_explains_an_ignored_reply(browser_mock: BrowserMock, http: ModuleType) -> None:
+    tab = browser_mock.add_response(OPENED, "http://localhost:5000/?code=c&state=forged")
+    with pytest.raises(TimeoutOccurred):
+        call(http, "sync", code_auth(), Server(http))
+    assert tab.problem == f"the redirect server answered HTTP 400 to '/': {IGNORED}"

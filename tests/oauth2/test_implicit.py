@@ -22,11 +22,11 @@ from httpx_auth import (
     OAuth2Implicit,
     OktaImplicit,
     OktaImplicitIdToken,
-    StateNotProvided,
     TimeoutOccurred,
     TokenExpiryNotProvided,
 )
 from httpx_auth.testing import BrowserMock, create_token
+from httpx_auth._oauth2.browser.reply import IGNORED
 from browser_fakes import AUTHORIZATION_URL, MODES, REDIRECT_URI, Server, authorization, call
 
 OPENED = f"{AUTHORIZATION_URL}?response_type=token&client_id=cid&redirect_uri={REDIRECT_URI}&state=1234"
@@ -132,26 +132,25 @@ def test_error_in_the_fragment(browser_mock: BrowserMock, http: ModuleType, mode
 
 
 @MODES
-def test_forged_state(browser_mock: BrowserMock, http: ModuleType, mode: str) -> None:
+def test_forged_state_is_ignored(browser_mock: BrowserMock, http: ModuleType, mode: str) -> None:
     tab = browser_mock.add_response(OPENED, "http://localhost:5000/#access_token=tok&state=4321")
-    with pytest.raises(StateNotProvided):
+    with pytest.raises(TimeoutOccurred):
         call(http, mode, implicit(), Server(http))
-    assert tab.page is not None and tab.page.information is not None
-    assert "does not match" in tab.page.information
+    assert tab.page is not None and tab.page.information == IGNORED
 
 
 def test_token_missing_from_the_fragment(browser_mock: BrowserMock, http: ModuleType) -> None:
     tab = browser_mock.add_response(OPENED, "http://localhost:5000/#token_type=bearer&state=1234")
     with pytest.raises(GrantNotProvided):
         call(http, "sync", implicit(), Server(http))
-    tab.assert_failure("access_token not provided within the reply (state, token_type).")
+    tab.assert_failure("access_token not provided within the reply (nothing).")
 
 
-def test_empty_fragment(browser_mock: BrowserMock, http: ModuleType) -> None:
+def test_empty_fragment_is_ignored(browser_mock: BrowserMock, http: ModuleType) -> None:
     tab = browser_mock.add_response(OPENED, "http://localhost:5000/")
-    with pytest.raises(StateNotProvided):
+    with pytest.raises(TimeoutOccurred):
         call(http, "sync", implicit(), Server(http))
-    tab.assert_failure("state not provided within the reply (nothing).")
+    assert tab.page is not None and tab.page.information == IGNORED
 
 
 def test_opaque_token_without_expires_in_is_refused(browser_mock: BrowserMock, http: ModuleType) -> None:

@@ -88,6 +88,13 @@ def test_repr_hides_the_key() -> None:
     assert "PRIVATE" not in shown and "svc" in shown and "'k'" in shown
 
 
+def test_repr_hides_a_ready_assertion() -> None:
+    import functools
+
+    shown = repr(OAuth2JwtBearer(TOKEN_URL, assertion=functools.partial(str, "eyJ.secret-assertion.sig")))
+    assert "secret-assertion" not in shown and TOKEN_URL in shown
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "match"),
     [

@@ -17,9 +17,9 @@ from httpx_auth import (
     OAuth2AuthorizationCode,
     OAuth2AuthorizationCodePKCE,
     OktaAuthorizationCodePKCE,
-    StateNotProvided,
     TimeoutOccurred,
 )
+from httpx_auth._oauth2.browser.reply import IGNORED
 from httpx_auth._oauth2 import pkce
 from httpx_auth.testing import BrowserMock
 from browser_fakes import AUTHORIZATION_URL, MODES, REDIRECT_URI, TOKEN_URL, Server, authorization, call
@@ -143,8 +143,9 @@ def test_failures(browser_mock: BrowserMock, http: ModuleType, mode: str) -> Non
     server = Server(http)
     with pytest.raises(InvalidGrantRequest, match="invalid_scope"):
         call(http, mode, pkce_auth(), server)
-    with pytest.raises(StateNotProvided):
+    with pytest.raises(TimeoutOccurred):  # the forged reply is ignored
         call(http, mode, pkce_auth(), server)
+    assert forged.page is not None and forged.page.information == IGNORED
     with pytest.raises(TimeoutOccurred):
         call(http, mode, pkce_auth(), server)
     denied.assert_failure(

@@ -132,3 +132,11 @@ def test_every_public_oauth2_class_has_a_case() -> None:
     covered = {observed["type"] for observed in EXPECTED["cases"].values()}
     oauth2 = {name for name, sig in EXPECTED["signatures"].items() if name.startswith(("OAuth2", "Okta", "Azure", "WakaTime"))}
     assert oauth2 - {"OAuth2"} <= covered
+
+
+def test_export_lists_name_each_export_once() -> None:
+    import httpx_auth._oauth2
+
+    for module in (httpx_auth, httpx_auth._oauth2):
+        assert len(module.__all__) == len(set(module.__all__)), module.__name__
+        assert all(hasattr(module, name) for name in module.__all__)

@@ -144,6 +144,14 @@ def test_repr_hides_the_password() -> None:
     assert "s3cret" not in repr(RedisTokenCache("redis://:s3cret@h/0"))
 
 
+def test_repr_hides_a_password_in_the_query() -> None:
+    # redis-py reads a password from the query string too.
+    cache = RedisTokenCache("redis://cache.internal:6379/0?username=app&password=s3cret&health_check_interval=5")
+    assert "s3cret" not in repr(cache)
+    assert "username=app&password=***&health_check_interval=5" in repr(cache)
+    assert "s3cret" not in repr(RedisTokenCache("redis://:one@h/0?password=s3cret"))
+
+
 def test_defaults() -> None:
     cache = RedisTokenCache()
     assert (cache.url, cache.prefix, cache.lock_timeout) == ("redis://localhost:6379/0", "httpx_auth:", 30.0)

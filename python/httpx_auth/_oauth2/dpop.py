@@ -19,6 +19,7 @@ from typing import Any
 
 from httpx_auth import _core
 from httpx_auth._errors import InvalidParameter
+from httpx_auth._oauth2.rejection import bearer_error
 from httpx_auth._oauth2.signed_jwt import JWT_EXTRA
 
 # The order of the P-256 group: private scalars are in [1, N).
@@ -164,8 +165,8 @@ class DPoP:
         if not response.headers.get("dpop-nonce"):
             return False
         if resource:
-            challenge = response.headers.get("www-authenticate", "")
-            return response.status_code == 401 and challenge[:4].lower() == "dpop" and "use_dpop_nonce" in challenge
+            challenges = response.headers.get_list("www-authenticate")
+            return response.status_code == 401 and any(bearer_error(c, "dpop") == "use_dpop_nonce" for c in challenges)
         if response.status_code != 400:
             return False
         from httpx_auth._oauth2.token_response import response_fields

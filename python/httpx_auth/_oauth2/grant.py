@@ -126,8 +126,9 @@ class GrantAuth(AuthBase):
         response = yield request
         dpop = self.settings.dpop
         if dpop is not None and dpop.nonce_refused(request.url, response, resource=True):
-            self._put(request, token)  # a new proof, with the nonce the resource server gave
-            response = yield request
+            if rejection.replayable(request):  # a streamed body is never sent twice: the 401 is the answer
+                self._put(request, token)  # a new proof, with the nonce the resource server gave
+                response = yield request
         if cached and self._rejected(request, response, token):
             self._put(request, (yield from self._acquire(request)))
             yield request
@@ -186,7 +187,11 @@ class GrantAuth(AuthBase):
         try:
             outgoing = await flow.__anext__()
             while True:
-                outgoing = await flow.asend((yield outgoing))
+                try:
+                    sent = yield outgoing
+                except GeneratorExit:
+                    break  # close outside the handler: see _base.CLOSED_BY_CLIENT
+                outgoing = await flow.asend(sent)
         except StopAsyncIteration:
             return
         finally:

@@ -8,7 +8,13 @@ while a token is obtained, so nothing stays locked when a flow is suspended at a
 
 A leader always resolves its flight: with the token, with the error that stopped it
 (waiters raise it too), or as *abandoned* when it was cancelled or its flow closed
-(waiters then race again and one of them takes over).
+(waiters then race again and one of them takes over). A flow the client closes because
+the token request failed (httpx closes the flow of a request whose send raised: a
+timeout, a refused connection) fails the flight with that error: waiters do not each
+wait out the same hung endpoint again.
+
+Waiters yield ``_signal.Wait`` steps: a sync flow blocks its thread; an async flow
+awaits, holding no worker thread however many tasks wait.
 """
 
 from __future__ import annotations
@@ -20,17 +26,10 @@ from collections.abc import Callable, Generator, Hashable
 from functools import partial
 from typing import Any
 
-
-from httpx_auth._base import Offload
 from httpx_auth._oauth2.token import Token
+from httpx_auth._signal import Signal, Wait
 
 log = logging.getLogger("httpx_auth")
-
-# How long a waiter blocks in one go (then it checks its patience).
-WAIT_SLICE = 0.25
-# A waiter in an async flow holds no thread: it checks the flight this often, sleeping
-# with the event loop in between (a device authorization may keep it waiting minutes).
-ASYNC_POLL = 0.02
 
 
 class Flight:
@@ -39,7 +38,7 @@ class Flight:
     __slots__ = ("_done", "token", "error", "scope")
 
     def __init__(self, scope: tuple[int, Hashable]) -> None:
-        self._done = threading.Event()
+        self._done = Signal()
         self.scope = scope
         self.token: Token | None = None
         self.error: BaseException | None = None
@@ -52,20 +51,10 @@ class Flight:
     def abandoned(self) -> bool:
         return self._done.is_set() and self.token is None and self.error is None
 
-    def wait(self, timeout: float = WAIT_SLICE) -> bool:
-        """Block until the flight is resolved or ``timeout`` elapsed; ``True`` if resolved."""
-        return self._done.wait(timeout)
-
-    async def wait_async(self, timeout: float = WAIT_SLICE) -> bool:
-        """``wait`` for async flows: sleeps with the event loop, holds no thread."""
-        import anyio  # async flows only: not loaded by `import httpx_auth`
-
-        deadline = time.monotonic() + timeout
-        while not self._done.is_set():
-            if time.monotonic() >= deadline:
-                return False
-            await anyio.sleep(ASYNC_POLL)
-        return True
+    def wait(self, timeout: float | None) -> Wait:
+        """The flow step that waits until the flight is resolved or ``timeout`` elapsed
+        (``True`` comes back if resolved)."""
+        return Wait(self._done, timeout)
 
     def outcome(self) -> Token | None:
         """The token, or raise the leader's error, or ``None`` when abandoned."""
@@ -142,8 +131,8 @@ def acquire(
     flight for ``key`` in ``cache``.
 
     The leader runs ``obtain()`` (a generator, which must store the token in the cache
-    before returning it) and yields what it yields; waiters yield ``Offload`` steps that
-    block on the flight. A waiter that waited ``patience`` seconds takes over.
+    before returning it) and yields what it yields; waiters yield ``Wait`` steps on the
+    flight. A waiter that waited ``patience`` seconds takes over.
 
     A cache shared by several processes takes part through its optional method
     ``shared_flight(key, cached, obtain)``: the leader runs it in place of ``obtain()``.
@@ -161,9 +150,9 @@ def acquire(
         flight, leader = join(cache, key)
         deadline = time.monotonic() + patience
         while not leader:
-            if (yield Offload(flight.wait, flight.wait_async)):
+            if (yield flight.wait(max(deadline - time.monotonic(), 0.0))):
                 break
-            if time.monotonic() > deadline:
+            if time.monotonic() >= deadline:
                 log.warning("A token acquisition is taking too long; another request takes over.")
                 flight, leader = take_over(flight)
                 deadline = time.monotonic() + patience
@@ -188,11 +177,27 @@ def _lead(
     except Exception as error:
         fail(flight, error)
         raise
-    except BaseException:  # GeneratorExit (flow closed), cancellation, interrupts
+    except GeneratorExit as exit:
+        cause = _cause_of_close(exit)
+        if cause is None:
+            abandon(flight)  # closed by its client for no error (a cancellation...)
+        else:
+            fail(flight, cause)
+        raise
+    except BaseException:  # cancellation, interrupts
         abandon(flight)
         raise
     succeed(flight, token)
     return token
+
+
+def _cause_of_close(exit: GeneratorExit) -> Exception | None:
+    """The error being raised when the flow was closed, if any: the client closes the
+    flow of a request whose send raised (a timeout, a connection error)."""
+    cause = exit.__context__
+    while isinstance(cause, GeneratorExit):  # the drivers close the flows they drive
+        cause = cause.__context__
+    return cause if isinstance(cause, Exception) else None
 
 
 def run_once(

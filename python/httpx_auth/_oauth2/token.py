@@ -73,6 +73,12 @@ def note_margin_cap(token: Token, early_expiry: float) -> None:
         )
 
 
+def header_safe(token: str) -> bool:
+    """Whether ``token`` can go in a header as it is: printable, without surrounding spaces
+    (no CR/LF or other control characters a transport would refuse or mangle)."""
+    return token.isprintable() and token == token.strip()
+
+
 def expiry_from_expires_in(value: Any, now: float | None = None) -> float:
     """The expiry of a token given ``expires_in`` (a number or a numeric string).
 
@@ -88,7 +94,10 @@ def expiry_from_expires_in(value: Any, now: float | None = None) -> float:
             raise ValueError("expires_in must be a number of seconds") from None
     if not isinstance(value, (int, float)):
         raise ValueError(f"expires_in must be a number of seconds, not {type(value).__name__}")
-    seconds = float(value)
+    try:
+        seconds = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        raise ValueError("expires_in is implausibly large (more than 100 years)") from None
     if not math.isfinite(seconds) or seconds < 0:
         raise ValueError("expires_in must be a finite, non-negative number of seconds")
     if seconds > MAX_LIFETIME:

@@ -8,6 +8,7 @@ messages name fields and types, never values: a body may hold secrets.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
 from collections.abc import Mapping
@@ -16,7 +17,9 @@ from urllib.parse import parse_qsl
 
 from httpx_auth import _core
 from httpx_auth._errors import GrantNotProvided, InvalidGrantRequest, InvalidTokenResponse
-from httpx_auth._oauth2.token import Token, expiry_from_expires_in, expiry_from_jwt
+from httpx_auth._oauth2.token import Token, expiry_from_expires_in, expiry_from_jwt, header_safe
+
+log = logging.getLogger("httpx_auth")
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "text/plain", "text/html", "")
 
@@ -45,7 +48,7 @@ def response_fields(response: Any) -> dict[str, Any]:
     ):
         try:
             fields = json.loads(stripped, parse_constant=_reject_constant)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             raise InvalidTokenResponse(f"the body of the HTTP {status} answer is not valid JSON.", status) from None
         if not isinstance(fields, dict):
             raise InvalidTokenResponse(
@@ -77,12 +80,15 @@ def raise_for_error(fields: Mapping[str, Any], status_code: int | None = None) -
     error = fields.get("error")
     if error is None:
         return
-    raise InvalidGrantRequest(
-        str(error),
-        None if fields.get("error_description") is None else str(fields["error_description"]),
-        None if fields.get("error_uri") is None else str(fields["error_uri"]),
-        status_code,
-    )
+    if not isinstance(error, (str, int, float)):  # RFC 6749 §5.2: a string
+        raise InvalidTokenResponse(f"error is a {type(error).__name__}, not a string.", status_code)
+    raise InvalidGrantRequest(str(error), _scalar(fields, "error_description"), _scalar(fields, "error_uri"), status_code)
+
+
+def _scalar(fields: Mapping[str, Any], name: str) -> str | None:
+    """An optional text field of an error answer; dropped when it is a list or an object."""
+    value = fields.get(name)
+    return str(value) if isinstance(value, (str, int, float)) else None
 
 
 def token_from_fields(
@@ -97,8 +103,9 @@ def token_from_fields(
 
     The access token is ``fields[token_field_name]``; its expiry comes from
     ``expires_in`` when present, else from the token's JWT ``exp`` claim (required when
-    ``expiry_from_token`` is true; otherwise used if the token is a JWT with a future
-    ``exp``), else it never expires. Raises ``InvalidGrantRequest``
+    ``expiry_from_token`` is true; otherwise used if the token is a JWT with an ``exp``:
+    a token whose ``exp`` has passed is expired at once, never cached as valid), else it
+    never expires. Raises ``InvalidGrantRequest``
     for an RFC 6749 §5.2 error, ``GrantNotProvided`` when the token is missing,
     ``InvalidTokenResponse`` for fields of the wrong type or value, and ``InvalidToken``
     / ``TokenExpiryNotProvided`` when the JWT expiry cannot be read.
@@ -109,8 +116,7 @@ def token_from_fields(
         raise GrantNotProvided(token_field_name, fields.keys())
     if not isinstance(access_token, str):
         raise InvalidTokenResponse(f"{token_field_name} is a {type(access_token).__name__}, not a string.", status_code)
-    if not access_token.isprintable() or access_token != access_token.strip():
-        # It will be sent in a header: no control characters, no surrounding spaces.
+    if not header_safe(access_token):
         raise InvalidTokenResponse(f"{token_field_name} contains spaces or control characters at its ends.", status_code)
     now = time.time()
     expires_in = fields.get("expires_in")
@@ -128,15 +134,17 @@ def token_from_fields(
 
 
 def _jwt_expiry_if_any(access_token: str) -> float | None:
-    """The future ``exp`` of a token that happens to be a JWT, else ``None`` (never expires)."""
+    """The ``exp`` of a token that happens to be a JWT, else ``None`` (never expires)."""
     if access_token.count(".") != 2:
         return None
     try:
         exp = _core.backend.jwt_exp(access_token)
     except ValueError:
         return None  # an opaque token that merely contains two dots
-    if exp is None or not math.isfinite(exp) or exp <= time.time():
+    if exp is None or not math.isfinite(exp):
         return None
+    if exp <= time.time():
+        log.warning("The access token received is a JWT that has already expired (its exp claim is past).")
     return float(exp)
 
 

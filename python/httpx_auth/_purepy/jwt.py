@@ -8,10 +8,43 @@ import json
 import re
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+# The Rust core's JSON parser (serde_json) refuses deeper nesting, and numbers beyond
+# the range of a double: the twin refuses the same documents.
+_MAX_DEPTH = 127
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def _reject_constant(name: str) -> float:
     raise ValueError(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    return value
+
+
+def _in_range_int(text: str) -> int:
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        raise ValueError("number out of range") from None
+    return value
+
+
+def _too_deep(text: str) -> bool:
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return True
+        elif bracket in "]}":
+            depth -= 1
+    return False
 
 
 def jwt_exp(token: str) -> float | None:
@@ -27,8 +60,10 @@ def jwt_exp(token: str) -> float | None:
     if not _BASE64URL.fullmatch(body) or len(body) % 4 == 1:
         raise ValueError("JWT body is not valid base64url")
     try:
-        decoded = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-        claims = json.loads(decoded.decode("utf-8"), parse_constant=_reject_constant)
+        text = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode("utf-8")
+        if _too_deep(text):
+            raise ValueError("too deep")
+        claims = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float, parse_int=_in_range_int)
     except binascii.Error:
         raise ValueError("JWT body is not valid base64url") from None
     except ValueError:

@@ -3,7 +3,8 @@
 ``wait_for_reply`` listens on ``127.0.0.1`` at the redirect URI's port, opens the
 authorization URL in the browser and blocks until the reply arrived (or ``timeout``
 seconds passed). It answers the redirect URI's path only; everything else gets a 404
-and changes nothing. What a request means is decided by ``reply.ReplyCatcher``.
+and changes nothing, and so does a request without the right ``state`` (a 400 page).
+What a request means is decided by ``reply.ReplyCatcher``.
 
 The wait blocks the calling thread: grants run it as an ``Offload`` step, so async
 clients run it in a worker thread and their event loop never blocks.
@@ -32,12 +33,22 @@ MAX_BODY = 1 << 20
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Room for a burst of connections (other tabs, pre-connects) besides the browser's.
+    request_queue_size = 128
     # On Windows SO_REUSEADDR lets another program bind the same port: never there.
     allow_reuse_address = sys.platform != "win32"
 
     def __init__(self, port: int, catcher: ReplyCatcher) -> None:
         self.catcher = catcher
         super().__init__((LISTEN_HOST, port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Instead of a traceback on stderr. Never the error's text: it may quote the request.
+        error = sys.exc_info()[1]
+        if isinstance(error, (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)):
+            logger.debug("Redirect server: the client disconnected (%s).", type(error).__name__)
+        else:
+            logger.warning("Redirect server: answering a request failed (%s).", type(error).__name__)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -127,8 +138,9 @@ def wait_for_reply(request: AuthorizationRequest) -> dict[str, str]:
 
     Raises ``TimeoutOccurred`` when no reply arrived within ``request.timeout`` seconds,
     ``RedirectPortUnavailable`` when the port cannot be listened on, and
-    ``StateNotProvided`` / ``InvalidGrantRequest`` / ``GrantNotProvided`` for a bad reply
-    (the browser shows the failure page).
+    ``InvalidGrantRequest`` / ``GrantNotProvided`` for a bad reply (the browser shows the
+    failure page). Requests without the right ``state`` get an error page and are
+    ignored: only the reply (or the timeout) ends the wait.
     """
     catcher = ReplyCatcher(request)
     server = _listen(request.port, catcher)

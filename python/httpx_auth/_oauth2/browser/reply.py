@@ -18,13 +18,16 @@ Replies come back three ways:
 from __future__ import annotations
 
 import hmac
+import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from httpx_auth._errors import GrantNotProvided, InvalidGrantRequest, StateNotProvided
+from httpx_auth._errors import GrantNotProvided, InvalidGrantRequest
 from httpx_auth._oauth2.browser.display import DisplaySettings
+
+log = logging.getLogger("httpx_auth")
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,12 @@ class Page:
 
 
 _NOT_FOUND = "<!DOCTYPE html><title>Not found</title><p>Nothing to see here.</p>\n"
+# What the browser (or whoever sent it) gets for a request that is not the reply.
+IGNORED = "This request does not carry the state of the sign-in in progress: it was ignored."
+IGNORED_PAGE = (
+    "<!DOCTYPE html><title>Not the sign-in reply</title><p>This answer does not belong to the sign-in "
+    "in progress and was ignored. Complete the sign-in in the tab the application opened.</p>\n"
+)
 _DONE = "<!DOCTYPE html><title>Already done</title><p>This sign-in is already complete. You can close this tab.</p>\n"
 
 # Served when the reply is not in the query string: the fields are probably in the
@@ -155,12 +164,17 @@ class ReplyCatcher:
             return Page(200, FRAGMENT_PAGE, headers=FRAGMENT_PAGE_HEADERS)
         if method == "POST":
             pairs += parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+        if not self._carries_the_state(pairs):
+            # Not the reply (RFC 9700 §4.7): another tab, a forged or stale answer. It
+            # ends nothing; the wait goes on for the real one (or times out).
+            log.warning("Redirect server: a request without the state of the sign-in was ignored.")
+            return Page(400, IGNORED_PAGE, information=IGNORED)
         with self._lock:
             if self._done.is_set():
                 return Page(409, _DONE)
             try:
                 self._fields = self._check(pairs)
-            except (GrantNotProvided, InvalidGrantRequest, StateNotProvided) as error:
+            except (GrantNotProvided, InvalidGrantRequest) as error:
                 self._error = error
                 self._done.set()
                 display = self.request.display
@@ -168,25 +182,23 @@ class ReplyCatcher:
             self._done.set()
             return Page(200, self.request.display.success_page(), final=True)
 
+    def _carries_the_state(self, pairs: list[tuple[str, str]]) -> bool:
+        states = {value for name, value in pairs if name == "state"}
+        return len(states) == 1 and _same(states.pop(), self.request.state)
+
     def _check(self, pairs: list[tuple[str, str]]) -> dict[str, str]:
+        # The state matched: this is the authorization server's reply. Messages name no
+        # received content but the server's own error words.
         fields: dict[str, str] = {}
         for name, value in pairs:
             if fields.setdefault(name, value) != value:
-                raise InvalidGrantRequest("invalid_request", f"The reply repeats the {name} parameter.")
-        state = fields.get("state")
-        if state is not None and not _same(state, self.request.state):
-            raise StateNotProvided(
-                reason="The state in the reply does not match the one sent with the authorization "
-                "request: the reply belongs to another request, or was forged."
-            )
+                raise InvalidGrantRequest("invalid_request", "The reply repeats a parameter with different values.")
         if "error" in fields:
             raise InvalidGrantRequest(
                 fields["error"], fields.get("error_description"), fields.get("error_uri")
             )
-        if state is None:
-            raise StateNotProvided(fields)
         if not fields.get(self.request.grant_field):
-            raise GrantNotProvided(self.request.grant_field, fields)
+            raise GrantNotProvided(self.request.grant_field)
         return fields
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.caches.memory import TokenMemoryCache
-from httpx_auth._oauth2.token import Token
+from httpx_auth._oauth2.token import Token, header_safe
 from httpx_auth._validation import InvalidParameterType
 
 log = logging.getLogger("httpx_auth")
@@ -67,10 +67,14 @@ else:
             fcntl.flock(fd, fcntl.LOCK_UN)
 
 
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
 @contextlib.contextmanager
 def _interprocess_lock(path: Path) -> Iterator[None]:
-    """Hold the lock on ``path`` (a lock file, created 0600 when missing)."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    """Hold the lock on ``path`` (a lock file, created 0600 when missing; a symbolic
+    link there is never followed: opening it fails)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
     try:
         _lock_file(fd)
         try:
@@ -112,6 +116,11 @@ class JsonTokenFileCache(TokenMemoryCache):
         super().__init__()
         self.tokens_path = _file_path(tokens_path)
         self._lock_path = self.tokens_path.with_name(self.tokens_path.name + ".lock")
+        if self._lock_path.is_symlink():
+            raise InvalidParameter(
+                f"The lock file {str(self._lock_path)!r} of the token cache is a symbolic link: "
+                "remove it (it is never followed)."
+            )
         self._signature: _Signature | None = None
         self._next_check = time.monotonic() + RECHECK_INTERVAL
         self._tokens_changed_elsewhere()
@@ -192,7 +201,7 @@ class JsonTokenFileCache(TokenMemoryCache):
             return {}
         try:
             data = json.loads(content.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
             # Never log the content: it holds tokens.
             log.warning(
                 "Token cache %s is not valid JSON (%s); it is treated as empty.", self.tokens_path, type(error).__name__
@@ -222,8 +231,8 @@ def _load(entry: Any) -> Token | None:
     if not isinstance(entry, dict):
         return None
     access_token, expiry, refresh_token = entry.get("access_token"), entry.get("expiry"), entry.get("refresh_token")
-    if not isinstance(access_token, str) or not access_token:
-        return None
+    if not isinstance(access_token, str) or not access_token or not header_safe(access_token):
+        return None  # it would be sent in a header as it is
     if refresh_token is not None and not isinstance(refresh_token, str):
         return None
     lifetime = entry.get("lifetime")  # absent from files written before it was kept
@@ -241,4 +250,9 @@ def _is_seconds(value: Any) -> bool:
     """``None`` or a finite number (booleans are not numbers here)."""
     if value is None:
         return True
-    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False

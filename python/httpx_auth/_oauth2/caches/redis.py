@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import secrets
 import sys
 import threading
@@ -63,14 +64,19 @@ def _import_redis() -> Any:
     return redis
 
 
+# A ``password`` in the query string, which redis-py reads as well as the one in the netloc.
+_QUERY_PASSWORD = re.compile(r"(^|&)(password=)[^&]*", re.IGNORECASE)
+
+
 def _shown(url: str) -> str:
     """``url`` without its password, for reprs and logs."""
     try:
         parts = urlsplit(url)
-        if parts.password is None:
-            return url
-        user = parts.username or ""
-        return parts._replace(netloc=f"{user}:***@{parts.netloc.rpartition('@')[2]}").geturl()
+        parts = parts._replace(query=_QUERY_PASSWORD.sub(r"\1\2***", parts.query))
+        if parts.password is not None:
+            user = parts.username or ""
+            parts = parts._replace(netloc=f"{user}:***@{parts.netloc.rpartition('@')[2]}")
+        return parts.geturl()
     except ValueError:
         return "<unparsable url>"
 
@@ -178,6 +184,9 @@ class RedisTokenCache(TokenMemoryCache):
 
     def store(self, key: str, token: Token) -> None:
         super().store(key, token)
+        if protocol.ttl_ms(token) < 0:  # stored expired: a rejected token kept for its refresh token
+            self._rejected[key] = token.access_token  # Redis still holds it as valid: never take it back
+            return
         self._rejected.pop(key, None)
         if key not in self._leading:  # a flight stores in Redis when it releases its lock
             self._write(partial(protocol.store_and_release, self._keys(key), token, ""))

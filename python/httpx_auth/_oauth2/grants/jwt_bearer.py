@@ -11,6 +11,7 @@ from httpx_auth import _validation as check
 from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.grants.form import FormGrant
+from httpx_auth._oauth2.parameters import HIDDEN
 from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.signed_jwt import ASYMMETRIC, SigningKey, new_jti
 from httpx_auth._oauth2.token import Token
@@ -164,7 +165,8 @@ class OAuth2JwtBearer(FormGrant):
 
     def __repr__(self) -> str:
         if self._key is None:
-            return self._repr(token_url=self.token_url, assertion=self._assertion, scope=self.scope)
+            # Not the callable's repr: a partial (or a callable object) shows what it holds.
+            return self._repr(token_url=self.token_url, assertion=HIDDEN, scope=self.scope)
         return self._repr(
             token_url=self.token_url,
             issuer=self.issuer,
