@@ -200,7 +200,7 @@ mod bindings {
 
         /// The request's headers once signed: those it had (minus any the signature
         /// replaces), then the signature's own.
-        #[pyo3(signature = (*, method, target, headers, payload_hash, timestamp))]
+        #[pyo3(signature = (method, target, headers, payload_hash, timestamp))]
         fn sign_headers<'py>(
             &self,
             py: Python<'py>,
@@ -287,7 +287,7 @@ mod bindings {
 
         /// `url` presigned signing its host only, when it is plain (`rust/url.rs`);
         /// `None` when the caller must parse it and call `presign`.
-        #[pyo3(signature = (*, url, method, payload_hash, timestamp, expires_in))]
+        #[pyo3(signature = (url, method, payload_hash, timestamp, expires_in))]
         fn presign_url(
             &self,
             url: &str,

@@ -282,6 +282,10 @@ fn lowercase(name: &[u8]) -> Cow<'_, [u8]> {
 
 /// Append `value` trimmed, with every inner run of whitespace made one space.
 fn push_trimmed(value: &[u8], out: &mut Vec<u8>) {
+    if is_trimmed(value) {
+        out.extend_from_slice(value);
+        return;
+    }
     let mut words = value.split(|&b| is_space(b)).filter(|w| !w.is_empty());
     if let Some(first) = words.next() {
         out.extend_from_slice(first);
@@ -290,6 +294,23 @@ fn push_trimmed(value: &[u8], out: &mut Vec<u8>) {
             out.extend_from_slice(word);
         }
     }
+}
+
+/// Whether `value` is already trimmed and folded (the usual header value): no space
+/// at either end, and every space inside a single `' '`.
+fn is_trimmed(value: &[u8]) -> bool {
+    let mut after_space = true; // a space first is not trimmed
+    for &byte in value {
+        if is_space(byte) {
+            if byte != b' ' || after_space {
+                return false;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+    }
+    !after_space || value.is_empty()
 }
 
 /// Append the canonical headers block (`name:value\n` per signed header) for the
@@ -431,6 +452,26 @@ mod tests {
         let all = Selection::parse(&["*"]);
         assert!(all.selects(b"range"));
         assert!(!all.selects(b"authorization"));
+    }
+
+    #[test]
+    fn values_are_trimmed_and_folded_whether_already_plain_or_not() {
+        let trimmed = |v: &[u8]| encoded(|o| push_trimmed(v, o));
+        for plain in [&b""[..], b"a", b"a b", b"text/plain; charset=utf-8"] {
+            assert!(is_trimmed(plain));
+            assert_eq!(trimmed(plain).as_bytes(), plain);
+        }
+        for (given, expected) in [
+            (&b" a"[..], "a"),
+            (b"a ", "a"),
+            (b"a  b", "a b"),
+            (b"a\tb", "a b"),
+            (b"\t", ""),
+            (b" a \t b ", "a b"),
+        ] {
+            assert!(!is_trimmed(given));
+            assert_eq!(trimmed(given), expected);
+        }
     }
 
     #[test]

@@ -221,10 +221,47 @@ class AWS4Auth(AuthBase):
     def sign(self, request: Any) -> Any:
         """Sign ``request`` in place (its body must have been read unless the payload
         is unsigned or streamed) and return it."""
+        return self._sign(request, getattr(request, "_content", None))
+
+    def _sign(self, request: Any, content: bytes | None) -> Any:
+        """``sign``, given the request's body when it is in memory (``None`` when not)."""
         bound = self._binding()
         signer = bound[3]
+        if self.streaming or self.checksum is not None:
+            return self._sign_with_body_options(bound, request)
+        if self.unsigned_payload:
+            payload_hash = UNSIGNED_PAYLOAD
+        else:
+            if content is None:
+                content = request.content  # raises httpx.RequestNotRead for an unread stream
+            payload_hash = _core.backend.sha256_hex(content) if content else EMPTY_SHA256
+        headers = request.headers
+        stored = getattr(headers, "_list", None)
+        if type(stored) is list:  # httpx and httpx2 keep exactly these triples
+            # Positional: keyword names cost a copy each under the abi3-py39 limited API.
+            headers._list = signer.sign_headers(
+                request.method, request.url.raw_path, stored, payload_hash, self._clock.now()
+            )
+        else:
+            self._set_headers(signer, request, payload_hash)
+        return request
+
+    def _set_headers(self, signer: _core.Signer, request: Any, payload_hash: str) -> None:
+        """Sign ``request``'s headers and set them, whatever the headers class keeps."""
+        headers = request.headers
+        stored = getattr(headers, "_list", None)
+        triples = stored if type(stored) is list else _header_list(headers)
+        signed = signer.sign_headers(request.method, request.url.raw_path, triples, payload_hash, self._clock.now())
+        if type(stored) is list:
+            headers._list = signed
+        else:
+            request.headers = type(headers)([(name, value) for name, _, value in signed])
+
+    def _sign_with_body_options(self, bound: _Bound, request: Any) -> Any:
+        """``sign`` with a checksum and/or aws-chunked streaming configured."""
+        signer = bound[3]
         # Requests without a body get neither chunks nor checksums.
-        with_body = (self.streaming or self.checksum is not None) and _aws_streaming.has_body(request)
+        with_body = _aws_streaming.has_body(request)
         streaming = self.streaming and with_body
         if streaming:
             source, length = _aws_streaming.prepare(request, self.chunk_size, self.checksum, not self.unsigned_payload)
@@ -238,19 +275,7 @@ class AWS4Auth(AuthBase):
             request.headers[_aws_checksum.header_name(self.checksum)] = _aws_checksum.checksum(
                 self.checksum, request.content
             )
-        headers = request.headers
-        stored = getattr(headers, "_list", None)
-        signed = signer.sign_headers(
-            method=request.method,
-            target=request.url.raw_path,
-            headers=stored if type(stored) is list else _header_list(headers),
-            payload_hash=payload_hash,
-            timestamp=self._clock.now(),
-        )
-        if type(stored) is list:  # httpx and httpx2 keep exactly these triples
-            headers._list = signed
-        else:
-            request.headers = type(headers)([(name, value) for name, _, value in signed])
+        self._set_headers(signer, request, payload_hash)
         if streaming:
             signing = None if self.unsigned_payload else self._chunk_signing(request, bound[2][1])
             _aws_streaming.attach(request, source, length, self.chunk_size, self.checksum, signing)
@@ -282,36 +307,35 @@ class AWS4Auth(AuthBase):
 
     def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
         if type(self).auth_flow is not AWS4Auth.auth_flow:
-            return super().sync_auth_flow(request)
-        return self._sync_flow(request)
+            return (yield from super().sync_auth_flow(request))
+        content = getattr(request, "_content", None)  # in memory: the request can be resent
+        if content is None and self.requires_request_body:
+            content = request.read()
+        offset = self._clock.seconds
+        response = yield self._sign(request, content)
+        if self.correct_clock_skew and needs_body(response):
+            response.read()
+        if self._skewed(content is not None, response, offset):
+            yield self.sign(request)
 
     def async_auth_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
         if type(self).auth_flow is not AWS4Auth.auth_flow:
             return super().async_auth_flow(request)
         return self._async_flow(request)
 
-    def _sync_flow(self, request: Any) -> Generator[Any, Any, None]:
-        if self.requires_request_body:
-            request.read()
-        offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
-        response = yield self.sign(request)
-        if self.correct_clock_skew and needs_body(response):
-            response.read()
-        if self._skewed(resendable, response, offset):
-            yield self.sign(request)
-
     async def _async_flow(self, request: Any) -> AsyncGenerator[Any, Any]:
-        if self.requires_request_body:
-            await request.aread()
         if self._source is not None and self._source.refresh_needed():
             import anyio.to_thread  # here: importing httpx_auth stays light
 
             await anyio.to_thread.run_sync(self._source.ensure_fresh, abandon_on_cancel=True)
-        offset, resendable = self._clock.seconds, replayable(request)  # before the transport reads it
-        response = yield self.sign(request)
+        content = getattr(request, "_content", None)  # in memory: the request can be resent
+        if content is None and self.requires_request_body:
+            content = await request.aread()
+        offset = self._clock.seconds
+        response = yield self._sign(request, content)
         if self.correct_clock_skew and needs_body(response):
             await response.aread()
-        if self._skewed(resendable, response, offset):
+        if self._skewed(content is not None, response, offset):
             yield self.sign(request)
 
     def _skewed(self, resendable: bool, response: Any, signed_with: float) -> bool:
@@ -344,10 +368,7 @@ class AWS4Auth(AuthBase):
             expires_in = expiry(expires_in)
         signer = self._signer()
         if headers is None and type(url) is str:  # the common case: one core call
-            presigned = signer.presign_url(
-                url=url, method=method, payload_hash=self._presign_payload,
-                timestamp=self._clock.now(), expires_in=expires_in,
-            )
+            presigned = signer.presign_url(url, method, self._presign_payload, self._clock.now(), expires_in)
             if presigned is not None:
                 return presigned
         scheme, netloc, raw_path = split_url("url", url)

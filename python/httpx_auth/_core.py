@@ -21,7 +21,7 @@ class Signer(Protocol):
     def with_credentials(self, access_id: str, secret_key: str, security_token: str | None) -> Signer: ...
 
     def sign_headers(
-        self, *, method: str, target: bytes, headers: Sequence[Header], payload_hash: str, timestamp: int
+        self, method: str, target: bytes, headers: Sequence[Header], payload_hash: str, timestamp: int
     ) -> list[Header]: ...
 
     def presign(
@@ -38,7 +38,7 @@ class Signer(Protocol):
     ) -> str: ...
 
     def presign_url(
-        self, *, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
+        self, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
     ) -> str | None: ...
 
     def presign_keys(

@@ -31,7 +31,6 @@ class SigV4Signer:
     def with_credentials(self, access_id: str, secret_key: str, security_token: str | None) -> SigV4Signer: ...
     def sign_headers(
         self,
-        *,
         method: str,
         target: bytes,
         headers: Sequence[tuple[bytes, bytes, bytes]],
@@ -51,7 +50,7 @@ class SigV4Signer:
         expires_in: int,
     ) -> str: ...
     def presign_url(
-        self, *, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
+        self, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
     ) -> str | None: ...
     def presign_keys(
         self,

@@ -66,7 +66,7 @@ class SigV4Signer:
         return stamp
 
     def sign_headers(
-        self, *, method: str, target: bytes, headers: Sequence[Header], payload_hash: str, timestamp: int
+        self, method: str, target: bytes, headers: Sequence[Header], payload_hash: str, timestamp: int
     ) -> list[Header]:
         """The request's headers once signed: those it had (minus any the signature
         replaces), then the signature's own."""
@@ -118,7 +118,7 @@ class SigV4Signer:
         return f"{origin}{path.decode('utf-8', 'replace')}?{presigner.url_query}{presigner.signature(path)}"
 
     def presign_url(
-        self, *, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
+        self, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
     ) -> str | None:
         """``url`` presigned signing its host only, when it is plain (``url.py``);
         ``None`` when the caller must parse it and call ``presign``."""
