@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import json
 import os
 import secrets
@@ -221,6 +223,16 @@ class Browser:
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace") for p in sorted(self.log_dir.glob("*.log")))
+
+    def logged(self, *lines: str, timeout: float = 15.0) -> bool:
+        """Whether the driver logged every one of ``lines`` within ``timeout`` seconds (it
+        may still be writing: the server can act on a click before the driver logs it)."""
+        deadline = time.monotonic() + timeout
+        while not all(line in self.logs() for line in lines):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
 
     def runs(self) -> int:
         """How many times the browser was opened."""

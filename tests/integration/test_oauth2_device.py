@@ -57,7 +57,7 @@ def test_user_enters_the_code_and_approves(oauth_server: OAuthServer, browser: B
     polls = _device_polls(oauth_server, mark, app.client_id)
     assert polls[-1]["status"] == 200 and polls[-1]["client_auth"] == "none"
     assert all(p["error"] == "authorization_pending" for p in polls[:-1])
-    assert "user code typed" in browser.logs() and "device decision: accept" in browser.logs()
+    assert browser.logged("user code typed", "device decision: accept"), browser.logs()
 
 
 async def test_verification_uri_complete_opens_the_browser_async(oauth_server: OAuthServer, browser: Browser) -> None:
@@ -92,4 +92,4 @@ def test_confidential_client_and_refusal(oauth_server: OAuthServer, browser: Bro
     assert caught.value.error == "access_denied"
     polls = _device_polls(oauth_server, mark, app.client_id)
     assert polls and all(p["client_auth"] == "basic" for p in polls)
-    assert "device decision: deny" in browser.logs()
+    assert browser.logged("device decision: deny"), browser.logs()
