@@ -47,7 +47,7 @@ def test_httpx2_works_whenever_it_is_imported(order: str) -> None:
         assert isinstance(auth, httpx2.Auth) and isinstance(auth, httpx_auth.SupportMultiAuth)
         assert isinstance(httpx_auth.InvalidParameter("x"), httpx2.HTTPError)
         assert issubclass(httpx_auth.OAuth2ClientCredentials, httpx2.Auth)
-        from httpx_auth._aws_streaming import ChunkedBody
+        from httpx_auth._aws.streaming import ChunkedBody
         assert issubclass(ChunkedBody, httpx2.SyncByteStream) and issubclass(ChunkedBody, httpx2.AsyncByteStream)
         echo = httpx2.MockTransport(lambda r: httpx2.Response(200, text=r.headers["authorization"]))
         with httpx2.Client(transport=echo) as client:

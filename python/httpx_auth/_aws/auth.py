@@ -13,11 +13,12 @@ from typing import Any, Optional
 
 import httpx
 
-from httpx_auth import _aws_checksum, _aws_post, _aws_streaming, _core
+from httpx_auth import _core
+from httpx_auth._aws import checksum as _aws_checksum, post as _aws_post, streaming as _aws_streaming
 from httpx_auth import _validation as check
-from httpx_auth._aws_clock import ClockOffset, needs_body, replayable
-from httpx_auth._aws_url import split_url
-from httpx_auth._aws_params import (
+from httpx_auth._aws.clock import ClockOffset, needs_body, replayable
+from httpx_auth._aws.url import split_url
+from httpx_auth._aws.params import (
     EMPTY_SHA256,
     MAX_EXPIRES_IN,
     UNSIGNED_PAYLOAD,
@@ -85,7 +86,7 @@ class AWS4Auth(AuthBase):
         """An ``AWS4Auth`` whose credentials (and, when ``region`` is None, region) are
         found the way the AWS CLI and SDKs find them, and refreshed before they expire
         (see ``DefaultCredentials``). ``options`` are the other ``AWS4Auth`` options."""
-        from httpx_auth._aws_credentials._auth import from_environment
+        from httpx_auth._aws.credentials._auth import from_environment
 
         return from_environment(cls, service, region, profile, options)
 
@@ -121,7 +122,7 @@ class AWS4Auth(AuthBase):
         self.secret_key = secret_key
         self.security_token = security_token
         self.credentials = credentials
-        # A source that may need I/O (those of httpx_auth._aws_credentials): async flows
+        # A source that may need I/O (those of httpx_auth._aws.credentials): async flows
         # make it fresh in a worker thread before signing, never on the event loop.
         self._source: Any = None
         if callable(getattr(credentials, "ensure_fresh", None)) and callable(getattr(credentials, "refresh_needed", None)):
