@@ -58,3 +58,17 @@ def test_httpx2_works_whenever_it_is_imported(order: str) -> None:
 
 def test_version_is_read_on_first_use() -> None:
     assert run("import httpx_auth; print(httpx_auth.__version__ == httpx_auth.__version__ != '')") == "True"
+
+
+def test_the_aws_credential_sources_load_on_first_use_and_keep_their_former_path() -> None:
+    # The docs named httpx_auth._aws_credentials for resolve_region before the sources
+    # moved into httpx_auth._aws.credentials.
+    answer = run("""
+        import sys, httpx_auth
+        print("httpx_auth._aws.credentials" in sys.modules)
+        source = httpx_auth.DefaultCredentials
+        from httpx_auth._aws_credentials import DefaultCredentials, resolve_region
+        from httpx_auth._aws.credentials import resolve_region as resolve
+        print("httpx_auth._aws.credentials" in sys.modules, DefaultCredentials is source, resolve_region is resolve)
+    """)
+    assert answer == "False\nTrue True True"

@@ -1,10 +1,12 @@
 """AWS Signature Version 4: ``AWS4Auth`` (``auth``) and what it is built from.
 
-- ``auth``: the class; arguments (``params``), the signer it binds, the auth flows.
+- ``auth``: the class; its arguments (checked in ``params``), the signer it binds,
+  the header signing and the auth flows.
 - ``clock``: the clock skew correction learnt from AWS's refusals.
-- ``url``: URLs to presign, split without parsing when they need none.
-- ``checksum``, ``streaming``: S3 checksums and aws-chunked uploads.
-- ``post``: presigned POST forms (S3 browser uploads).
+- ``payload``: signing with a checksum or aws-chunked streaming, built from
+  ``checksum`` (S3 checksums) and ``streaming`` (aws-chunked bodies).
+- ``presign``: presigned URLs and POST forms (the form itself: ``post``); ``url``
+  checks and splits the URLs.
 - ``credentials``: the credential sources of the AWS CLI and SDKs, imported when first used.
 """
 
