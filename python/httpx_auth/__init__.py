@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from httpx_auth import _core
 from httpx_auth._aws import AWS4Auth
-from httpx_auth._aws_checksum import checksum
+from httpx_auth._aws.checksum import checksum
 from httpx_auth._base import SupportMultiAuth
 from httpx_auth._errors import (
     AuthenticationFailed,
@@ -50,7 +50,7 @@ from httpx_auth._oauth2 import AzureActiveDirectoryDeviceCode, DeviceAuthorizati
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
 if TYPE_CHECKING:
-    from httpx_auth._aws_credentials import (
+    from httpx_auth._aws.credentials import (
         AssumeRoleCredentials,
         AWSCredentials,
         AWSCredentialsError,
@@ -85,9 +85,9 @@ def __getattr__(name: str) -> Any:
             __version__ = "0+unknown"
         return __version__
     if name in __all__:  # public but not imported yet: the AWS credential sources, imported
-        from httpx_auth import _aws_credentials  # when first used (subprocess, configparser, XML)
+        from httpx_auth._aws import credentials  # when first used (subprocess, configparser, XML)
 
-        return getattr(_aws_credentials, name)
+        return getattr(credentials, name)
     raise AttributeError(f"module 'httpx_auth' has no attribute {name!r}")
 
 

@@ -9,7 +9,7 @@ import urllib.parse
 from collections.abc import Sequence
 
 from httpx_auth._aws import AWS4Auth
-from httpx_auth._aws_credentials import _http
+from httpx_auth._aws.credentials import _http
 from httpx_auth._errors import HttpxAuthException
 
 DESCRIPTION = (

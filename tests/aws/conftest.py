@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from httpx_auth._aws_credentials import _http
+from httpx_auth._aws.credentials import _http
 
 from aws_fakes import FakeAWS
 

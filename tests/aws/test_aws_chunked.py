@@ -433,18 +433,18 @@ def test_requests_without_a_body_are_signed_as_usual(backend: str, method: str) 
 def test_chunks_are_signed_with_the_credentials_of_the_header(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     # Another thread may rebind the signer (rotated credentials) while this request is
     # signed: its chunks must still chain from its own header's secret key.
-    from httpx_auth import _aws_streaming
+    from httpx_auth._aws import streaming
 
     current = [(ACCESS_ID, SECRET, None)]
     auth = AWS4Auth(region="us-east-1", service="s3", credentials=lambda: current[0], streaming=True, chunk_size=8192)
-    prepare = _aws_streaming.prepare
+    prepare = streaming.prepare
 
     def rotating_meanwhile(*args: Any) -> Any:
         current[0] = ("AKIDROTATED", "rotated-secret", None)
         auth._signer()  # what a concurrent request does
         return prepare(*args)
 
-    monkeypatch.setattr(_aws_streaming, "prepare", rotating_meanwhile)
+    monkeypatch.setattr(streaming, "prepare", rotating_meanwhile)
     request = httpx.Request("PUT", EXAMPLE_URL, content=b"c" * 20_000)
     with time_machine.travel(EXAMPLE_TIME, tick=False):
         auth.sign(request)

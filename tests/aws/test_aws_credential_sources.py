@@ -96,7 +96,7 @@ def test_web_identity_calls_the_regional_or_configured_endpoint(
     transport = fake_aws.transport()
     import httpx
 
-    from httpx_auth._aws_credentials import _http
+    from httpx_auth._aws.credentials import _http
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(str(request.url))
@@ -165,7 +165,7 @@ def test_an_sts_error_names_the_source_and_code(backend: str, fake_aws: FakeAWS)
 def test_a_junk_sts_answer_is_a_clear_error(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import httpx
 
-    from httpx_auth._aws_credentials import _http
+    from httpx_auth._aws.credentials import _http
 
     monkeypatch.setattr(_http, "transport", httpx.MockTransport(lambda r: httpx.Response(200, text="<html>proxy")))
     with pytest.raises(AWSCredentialsError, match=r"STS AssumeRole failed \(HTTP 200, not an XML answer\)"):

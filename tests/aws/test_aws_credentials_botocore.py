@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from httpx_auth import AWSCredentialsError, DefaultCredentials, NoAWSCredentialsFound
-from httpx_auth._aws_credentials._chain import configured_region
+from httpx_auth._aws.credentials._chain import configured_region
 
 from aws_fakes import FakeAWS, derived, serve
 

@@ -19,7 +19,7 @@ from httpx_auth import (
     InstanceMetadataCredentials,
     NoAWSCredentialsFound,
 )
-from httpx_auth._aws_credentials import resolve_region
+from httpx_auth._aws.credentials import resolve_region
 from httpx_auth._cli_presign import main as presign_main
 
 from aws_fakes import FakeAWS, derived
@@ -58,7 +58,7 @@ def test_nothing_found_lists_every_source_and_why(aws_home: Path) -> None:
 def test_unreachable_instance_metadata_is_a_reason_not_a_crash(aws_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import httpx
 
-    from httpx_auth._aws_credentials import _http
+    from httpx_auth._aws.credentials import _http
 
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectTimeout("timed out", request=request)

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from typing import Any
 
 from httpx_auth import InvalidParameter
-from httpx_auth._aws_url import split_url
+from httpx_auth._aws.url import split_url
 
 from backends import BACKENDS, signer
 

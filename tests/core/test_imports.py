@@ -47,7 +47,7 @@ def test_httpx2_works_whenever_it_is_imported(order: str) -> None:
         assert isinstance(auth, httpx2.Auth) and isinstance(auth, httpx_auth.SupportMultiAuth)
         assert isinstance(httpx_auth.InvalidParameter("x"), httpx2.HTTPError)
         assert issubclass(httpx_auth.OAuth2ClientCredentials, httpx2.Auth)
-        from httpx_auth._aws_streaming import ChunkedBody
+        from httpx_auth._aws.streaming import ChunkedBody
         assert issubclass(ChunkedBody, httpx2.SyncByteStream) and issubclass(ChunkedBody, httpx2.AsyncByteStream)
         echo = httpx2.MockTransport(lambda r: httpx2.Response(200, text=r.headers["authorization"]))
         with httpx2.Client(transport=echo) as client:
@@ -58,3 +58,17 @@ def test_httpx2_works_whenever_it_is_imported(order: str) -> None:
 
 def test_version_is_read_on_first_use() -> None:
     assert run("import httpx_auth; print(httpx_auth.__version__ == httpx_auth.__version__ != '')") == "True"
+
+
+def test_the_aws_credential_sources_load_on_first_use_and_keep_their_former_path() -> None:
+    # The docs named httpx_auth._aws_credentials for resolve_region before the sources
+    # moved into httpx_auth._aws.credentials.
+    answer = run("""
+        import sys, httpx_auth
+        print("httpx_auth._aws.credentials" in sys.modules)
+        source = httpx_auth.DefaultCredentials
+        from httpx_auth._aws_credentials import DefaultCredentials, resolve_region
+        from httpx_auth._aws.credentials import resolve_region as resolve
+        print("httpx_auth._aws.credentials" in sys.modules, DefaultCredentials is source, resolve_region is resolve)
+    """)
+    assert answer == "False\nTrue True True"

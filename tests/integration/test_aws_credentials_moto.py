@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from httpx_auth import AWS4Auth, AWSCredentialsError, InstanceMetadataCredentials, WebIdentityCredentials
-from httpx_auth._aws_credentials import resolve_region
+from httpx_auth._aws.credentials import resolve_region
 
 from ._aws_fixtures import S3Target
 from ._servers import ManagedProcess, free_port

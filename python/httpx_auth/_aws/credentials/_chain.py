@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 
-from httpx_auth._aws_credentials import _files
-from httpx_auth._aws_credentials._container import ContainerCredentials, container_unavailable
-from httpx_auth._aws_credentials._environment import EnvironmentCredentials, environment_unavailable
-from httpx_auth._aws_credentials._errors import AWSCredentialsError, NoAWSCredentialsFound
-from httpx_auth._aws_credentials._imds import InstanceMetadataCredentials, imds_disabled, imds_endpoint
-from httpx_auth._aws_credentials._profile import ProfileResolver, profile_absence, profile_region
-from httpx_auth._aws_credentials._refresh import CredentialSource, ResolvingCredentials
+from httpx_auth._aws.credentials import _files
+from httpx_auth._aws.credentials._container import ContainerCredentials, container_unavailable
+from httpx_auth._aws.credentials._environment import EnvironmentCredentials, environment_unavailable
+from httpx_auth._aws.credentials._errors import AWSCredentialsError, NoAWSCredentialsFound
+from httpx_auth._aws.credentials._imds import InstanceMetadataCredentials, imds_disabled, imds_endpoint
+from httpx_auth._aws.credentials._profile import ProfileResolver, profile_absence, profile_region
+from httpx_auth._aws.credentials._refresh import CredentialSource, ResolvingCredentials
 
 ENVIRONMENT = "environment variables"
 WEB_IDENTITY = "web identity"
@@ -94,7 +94,7 @@ def configured_region(profile: str | None = None) -> str | None:
 def resolve_region(profile: str | None = None) -> str:
     """The region, found as the AWS CLI finds it: ``AWS_REGION``, ``AWS_DEFAULT_REGION``,
     the profile's ``region``, then EC2 instance metadata."""
-    from httpx_auth._aws_credentials._imds import instance_region
+    from httpx_auth._aws.credentials._imds import instance_region
 
     region = configured_region(profile)
     if region:

@@ -2,8 +2,9 @@
 
 All of the signing happens in the core's ``SigV4Signer``, built once (and again only
 when the credentials, the backend or ``include_headers`` change): one call per request.
-This module checks arguments, picks the payload hash and moves headers in and out of
-the request.
+This module checks arguments, binds the signer, picks the payload hash, moves headers
+in and out of the request and runs the flows; checksums and aws-chunked bodies are
+signed in ``payload``, URLs and POST forms presigned in ``presign``.
 """
 
 from __future__ import annotations
@@ -13,22 +14,22 @@ from typing import Any, Optional
 
 import httpx
 
-from httpx_auth import _aws_checksum, _aws_post, _aws_streaming, _core
+from httpx_auth import _core
 from httpx_auth import _validation as check
-from httpx_auth._aws_clock import ClockOffset, needs_body, replayable
-from httpx_auth._aws_url import split_url
-from httpx_auth._aws_params import (
+from httpx_auth._aws import payload, presign
+from httpx_auth._aws.checksum import algorithm_name
+from httpx_auth._aws.clock import ClockOffset, needs_body, replayable
+from httpx_auth._aws.params import (
     EMPTY_SHA256,
-    MAX_EXPIRES_IN,
     UNSIGNED_PAYLOAD,
     CredentialsProvider,
     checked_credentials,
-    expiry,
     header_patterns,
     is_s3,
     provided_credentials,
     scope_part,
 )
+from httpx_auth._aws.streaming import chunk_size_of
 from httpx_auth._base import AuthBase, Offload
 from httpx_auth._errors import InvalidParameter
 
@@ -36,9 +37,6 @@ __all__ = ["AWS4Auth"]
 
 # What a signer is bound to: (backend, include_headers, credentials, signer).
 _Bound = tuple[Any, frozenset[str], tuple[str, str, Optional[str]], _core.Signer]
-
-# Methods that need no checking (anything else is checked, then uppercased).
-_METHODS = frozenset(["GET", "PUT", "POST", "DELETE", "HEAD", "PATCH", "OPTIONS"])
 
 
 def _header_list(headers: Any) -> list[tuple[bytes, bytes, bytes]]:
@@ -85,7 +83,7 @@ class AWS4Auth(AuthBase):
         """An ``AWS4Auth`` whose credentials (and, when ``region`` is None, region) are
         found the way the AWS CLI and SDKs find them, and refreshed before they expire
         (see ``DefaultCredentials``). ``options`` are the other ``AWS4Auth`` options."""
-        from httpx_auth._aws_credentials._auth import from_environment
+        from httpx_auth._aws.credentials._auth import from_environment
 
         return from_environment(cls, service, region, profile, options)
 
@@ -121,7 +119,7 @@ class AWS4Auth(AuthBase):
         self.secret_key = secret_key
         self.security_token = security_token
         self.credentials = credentials
-        # A source that may need I/O (those of httpx_auth._aws_credentials): async flows
+        # A source that may need I/O (those of httpx_auth._aws.credentials): async flows
         # make it fresh in a worker thread before signing, never on the event loop.
         self._source: Any = None
         if callable(getattr(credentials, "ensure_fresh", None)) and callable(getattr(credentials, "refresh_needed", None)):
@@ -129,9 +127,9 @@ class AWS4Auth(AuthBase):
         self.region = scope_part("region", region, "us-east-1")
         self.service = scope_part("service", service, "s3")
         self.unsigned_payload = bool(unsigned_payload)
-        self.checksum = None if checksum is None else _aws_checksum.algorithm_name(checksum)
+        self.checksum = None if checksum is None else algorithm_name(checksum)
         self.streaming = bool(streaming)
-        self.chunk_size = _aws_streaming.chunk_size_of(chunk_size)
+        self.chunk_size = chunk_size_of(chunk_size)
         if self.streaming and self.unsigned_payload and self.checksum is None:
             raise InvalidParameter("streaming=True with unsigned_payload=True needs a checksum= to send as trailer.")
         # A signed payload (or a checksum header) needs the whole body first; a streamed one never does.
@@ -228,7 +226,7 @@ class AWS4Auth(AuthBase):
         bound = self._binding()
         signer = bound[3]
         if self.streaming or self.checksum is not None:
-            return self._sign_with_body_options(bound, request)
+            return payload.sign_with_options(self, bound, request)
         if self.unsigned_payload:
             payload_hash = UNSIGNED_PAYLOAD
         else:
@@ -257,42 +255,11 @@ class AWS4Auth(AuthBase):
         else:
             request.headers = type(headers)([(name, value) for name, _, value in signed])
 
-    def _sign_with_body_options(self, bound: _Bound, request: Any) -> Any:
-        """``sign`` with a checksum and/or aws-chunked streaming configured."""
-        signer = bound[3]
-        # Requests without a body get neither chunks nor checksums.
-        with_body = _aws_streaming.has_body(request)
-        streaming = self.streaming and with_body
-        if streaming:
-            source, length = _aws_streaming.prepare(request, self.chunk_size, self.checksum, not self.unsigned_payload)
-            payload_hash = _aws_streaming.payload_mode(not self.unsigned_payload, self.checksum)
-        elif self.unsigned_payload:
-            payload_hash = UNSIGNED_PAYLOAD
-        else:
-            body = request.content
-            payload_hash = _core.backend.sha256_hex(body) if body else EMPTY_SHA256
-        if self.checksum is not None and with_body and not streaming:
-            request.headers[_aws_checksum.header_name(self.checksum)] = _aws_checksum.checksum(
-                self.checksum, request.content
-            )
-        self._set_headers(signer, request, payload_hash)
-        if streaming:
-            signing = None if self.unsigned_payload else self._chunk_signing(request, bound[2][1])
-            _aws_streaming.attach(request, source, length, self.chunk_size, self.checksum, signing)
-        return request
-
-    def _chunk_signing(self, request: Any, secret_key: str) -> _aws_streaming.Signing:
-        amz_date = request.headers["x-amz-date"]
-        seed = request.headers["authorization"].rpartition("Signature=")[2]
-        date = amz_date[:8]
-        key = _core.backend.sigv4_signing_key(secret_key, date, self.region, self.service)
-        return _aws_streaming.Signing(key, amz_date, f"{date}/{self.region}/{self.service}/aws4_request", seed)
-
     def _apply(self, request: Any) -> Any:
         return self.sign(request)
 
     # The flows send the signed request and, when AWS refuses it for a skewed clock,
-    # sign it again with the server's time and send it once more (see _aws_clock).
+    # sign it again with the server's time and send it once more (see clock).
     # The drivers below read a refusal's body when only it tells the server's time; a
     # subclass that wraps ``auth_flow`` (the reference's way to refresh credentials) is
     # driven through its own ``auth_flow`` instead.
@@ -362,40 +329,7 @@ class AWS4Auth(AuthBase):
         :param headers: headers the user of the URL will send, signed too (``host``
             always is: the URL's, unless a ``Host`` is given here).
         """
-        if type(method) is not str or method not in _METHODS:
-            method = check.text("method", method).upper()
-        if type(expires_in) is not int or not 0 < expires_in <= MAX_EXPIRES_IN:
-            expires_in = expiry(expires_in)
-        signer = self._signer()
-        if headers is None and type(url) is str:  # the common case: one core call
-            presigned = signer.presign_url(url, method, self._presign_payload, self._clock.now(), expires_in)
-            if presigned is not None:
-                return presigned
-        scheme, netloc, raw_path = split_url("url", url)
-        host: str | None = netloc
-        given: list[tuple[bytes, bytes, bytes]] = []
-        if headers is not None:
-            if not callable(getattr(headers, "items", None)):
-                raise InvalidParameter(
-                    f"headers must be a mapping of header names to values, not {type(headers).__name__}."
-                )
-            for name, value in headers.items():
-                name = check.header_name("headers", name)
-                value = check.header_value(f"headers[{name!r}]", value)
-                lower = name.lower()
-                if lower == "host":  # the Host the URL will be sent with replaces the URL's
-                    host = None
-                given.append((name.encode("ascii"), lower.encode("ascii"), value.encode("utf-8")))
-        return signer.presign(
-            method=method,
-            origin=f"{scheme}://{netloc}",
-            host=host,
-            target=raw_path,
-            headers=given,
-            payload_hash=self._presign_payload,
-            timestamp=self._clock.now(),
-            expires_in=expires_in,
-        )
+        return presign.presign(self, url, method, expires_in, headers)
 
     def presign_keys(
         self,
@@ -410,28 +344,7 @@ class AWS4Auth(AuthBase):
         a ``/``, percent-encoded with ``/`` kept: give keys as stored, not encoded.
         Every URL signs the ``host`` header only, for ``expires_in`` seconds.
         """
-        scheme, netloc, raw_path = split_url("base_url", base_url)
-        method = check.text("method", method).upper()
-        seconds = expiry(expires_in)
-        if not isinstance(keys, Iterable):
-            raise InvalidParameter(f"keys must be a collection of object keys (strings), not {type(keys).__name__}.")
-        key_list = [keys] if isinstance(keys, str) else list(keys)
-        for key in key_list:
-            if type(key) is not str:
-                raise InvalidParameter(f"keys must be strings, not {type(key).__name__}.")
-            check.text("keys", key, allow_empty=True)  # UTF-8 (no lone surrogates)
-        path, _, query = raw_path.partition(b"?")
-        return self._signer().presign_keys(
-            method=method,
-            origin=f"{scheme}://{netloc}",
-            host=netloc,
-            base_path=path,
-            base_query=query,
-            keys=key_list,
-            payload_hash=self._presign_payload,
-            timestamp=self._clock.now(),
-            expires_in=seconds,
-        )
+        return presign.presign_keys(self, base_url, keys, method, expires_in)
 
     def presign_post(
         self,
@@ -451,21 +364,4 @@ class AWS4Auth(AuthBase):
             ``["content-length-range", 1, 1048576]``...).
         :param expires_in: seconds the form stays valid (1 second to 7 days).
         """
-        parsed = _absolute_url("url", url)
-        seconds = expiry(expires_in)
-        access_id, secret_key, token = self._current_credentials()
-        return _aws_post.presign_post(
-            parsed, key, fields, conditions, seconds, (access_id, secret_key, token), self.region, self.service,
-            self._clock.now(),
-        )
-
-
-def _absolute_url(name: str, url: Any) -> httpx.URL:
-    try:
-        parsed = httpx.URL(str(url))
-    except (httpx.InvalidURL, ValueError, TypeError):
-        raise InvalidParameter(f"{name} is not a valid URL.") from None
-    if not parsed.is_absolute_url or not parsed.host or parsed.scheme not in ("http", "https"):
-        raise InvalidParameter(f"{name} must be an absolute http(s) URL, such as 'https://bucket.s3.amazonaws.com/key'.")
-    return parsed
-
+        return presign.presign_post(self, url, key, fields, conditions, expires_in)

@@ -7,10 +7,10 @@ import os
 
 import httpx
 
-from httpx_auth._aws_credentials import _http
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
-from httpx_auth._aws_credentials._refresh import RefreshingCredentials
-from httpx_auth._aws_credentials._types import AWSCredentials, parse_timestamp
+from httpx_auth._aws.credentials import _http
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._refresh import RefreshingCredentials
+from httpx_auth._aws.credentials._types import AWSCredentials, parse_timestamp
 
 RELATIVE_URI = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
 FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI"

@@ -1,5 +1,6 @@
-"""URLs to presign, split into (scheme, netloc, raw path) without building an
-``httpx.URL`` when the URL already is in the form httpx would send it in.
+"""URLs to presign, checked: split into (scheme, netloc, raw path) without building an
+``httpx.URL`` when the URL already is in the form httpx would send it in, or parsed
+(``absolute_url``) when the whole URL is needed.
 
 A parsed ``httpx.URL`` is read as it is. A string that needs nothing httpx would
 change or check (``split_plain_url`` of the core: ASCII, no characters it escapes, a
@@ -41,3 +42,14 @@ def split_url(name: str, url: Any) -> Split:
             f"{name} must be an absolute http(s) URL, such as 'https://bucket.s3.amazonaws.com/key'."
         )
     return split
+
+
+def absolute_url(name: str, url: Any) -> httpx.URL:
+    """``url`` parsed, when it is an absolute http(s) URL."""
+    try:
+        parsed = httpx.URL(str(url))
+    except (httpx.InvalidURL, ValueError, TypeError):
+        raise InvalidParameter(f"{name} is not a valid URL.") from None
+    if not parsed.is_absolute_url or not parsed.host or parsed.scheme not in ("http", "https"):
+        raise InvalidParameter(f"{name} must be an absolute http(s) URL, such as 'https://bucket.s3.amazonaws.com/key'.")
+    return parsed

@@ -6,10 +6,10 @@ import json
 import shlex
 import subprocess
 
-from httpx_auth._aws_credentials import _http
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
-from httpx_auth._aws_credentials._refresh import RefreshingCredentials
-from httpx_auth._aws_credentials._types import AWSCredentials, parse_timestamp
+from httpx_auth._aws.credentials import _http
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._refresh import RefreshingCredentials
+from httpx_auth._aws.credentials._types import AWSCredentials, parse_timestamp
 
 TIMEOUT_SECONDS = 60.0
 _FIELDS = ("AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration")

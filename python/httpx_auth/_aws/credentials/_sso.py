@@ -8,10 +8,10 @@ import json
 import os
 import time
 
-from httpx_auth._aws_credentials import _http
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
-from httpx_auth._aws_credentials._refresh import RefreshingCredentials
-from httpx_auth._aws_credentials._types import AWSCredentials, parse_timestamp
+from httpx_auth._aws.credentials import _http
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._refresh import RefreshingCredentials
+from httpx_auth._aws.credentials._types import AWSCredentials, parse_timestamp
 
 TIMEOUT_SECONDS = 10.0
 

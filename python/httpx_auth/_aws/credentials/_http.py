@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
 from httpx_auth._errors import HttpxAuthException
 
 # Tests put an ``httpx.MockTransport`` here; None is the network.

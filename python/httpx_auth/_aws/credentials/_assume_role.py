@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from httpx_auth._aws_credentials import _sts
-from httpx_auth._aws_credentials._refresh import RefreshingCredentials
-from httpx_auth._aws_credentials._types import AWSCredentials
+from httpx_auth._aws.credentials import _sts
+from httpx_auth._aws.credentials._refresh import RefreshingCredentials
+from httpx_auth._aws.credentials._types import AWSCredentials
 
 
 class AssumeRoleCredentials(RefreshingCredentials):
@@ -52,7 +52,7 @@ class AssumeRoleCredentials(RefreshingCredentials):
     def fetch(self) -> AWSCredentials:
         signer = self.source()
         if not isinstance(signer, AWSCredentials):
-            from httpx_auth._aws_params import provided_credentials
+            from httpx_auth._aws.params import provided_credentials
 
             signer = AWSCredentials(*provided_credentials(lambda: signer))
         params = {"RoleArn": self.role_arn, "RoleSessionName": self.session_name or _sts.default_session_name()}

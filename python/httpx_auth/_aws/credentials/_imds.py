@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import os
 
-from httpx_auth._aws_credentials import _http
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
-from httpx_auth._aws_credentials._refresh import RefreshingCredentials
-from httpx_auth._aws_credentials._types import AWSCredentials, parse_timestamp
+from httpx_auth._aws.credentials import _http
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._refresh import RefreshingCredentials
+from httpx_auth._aws.credentials._types import AWSCredentials, parse_timestamp
 
 DEFAULT_ENDPOINT = "http://169.254.169.254"
 IPV6_ENDPOINT = "http://[fd00:ec2::254]"

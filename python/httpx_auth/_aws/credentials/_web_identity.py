@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 
-from httpx_auth._aws_credentials import _sts
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
-from httpx_auth._aws_credentials._refresh import RefreshingCredentials
-from httpx_auth._aws_credentials._types import AWSCredentials
+from httpx_auth._aws.credentials import _sts
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._refresh import RefreshingCredentials
+from httpx_auth._aws.credentials._types import AWSCredentials
 
 
 class WebIdentityCredentials(RefreshingCredentials):

@@ -14,8 +14,8 @@ import logging
 import threading
 import time
 
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
-from httpx_auth._aws_credentials._types import AWSCredentials
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._types import AWSCredentials
 
 logger = logging.getLogger("httpx_auth.aws")
 

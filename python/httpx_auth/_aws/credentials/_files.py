@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Union
 
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
 
 # A setting is text, or (an indented block such as ``s3 =\n  addressing_style = path``)
 # a mapping of its own.

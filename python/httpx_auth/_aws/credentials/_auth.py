@@ -10,7 +10,7 @@ from httpx_auth._aws import AWS4Auth
 def from_environment(
     cls: type[AWS4Auth], service: str, region: str | None, profile: str | None, options: dict[str, Any]
 ) -> AWS4Auth:
-    from httpx_auth._aws_credentials._chain import DefaultCredentials, resolve_region
+    from httpx_auth._aws.credentials._chain import DefaultCredentials, resolve_region
 
     if region is None:
         region = resolve_region(profile)

@@ -10,17 +10,17 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from httpx_auth._aws_credentials import _files
-from httpx_auth._aws_credentials._assume_role import AssumeRoleCredentials
-from httpx_auth._aws_credentials._container import ContainerCredentials, container_unavailable
-from httpx_auth._aws_credentials._environment import EnvironmentCredentials, environment_unavailable
-from httpx_auth._aws_credentials._errors import AWSCredentialsError, NoAWSCredentialsFound
-from httpx_auth._aws_credentials._imds import InstanceMetadataCredentials, imds_disabled, imds_endpoint
-from httpx_auth._aws_credentials._process import ProcessCredentials
-from httpx_auth._aws_credentials._refresh import CredentialSource, ResolvingCredentials, StaticCredentials
-from httpx_auth._aws_credentials._sso import SSOCredentials
-from httpx_auth._aws_credentials._types import AWSCredentials
-from httpx_auth._aws_credentials._web_identity import WebIdentityCredentials
+from httpx_auth._aws.credentials import _files
+from httpx_auth._aws.credentials._assume_role import AssumeRoleCredentials
+from httpx_auth._aws.credentials._container import ContainerCredentials, container_unavailable
+from httpx_auth._aws.credentials._environment import EnvironmentCredentials, environment_unavailable
+from httpx_auth._aws.credentials._errors import AWSCredentialsError, NoAWSCredentialsFound
+from httpx_auth._aws.credentials._imds import InstanceMetadataCredentials, imds_disabled, imds_endpoint
+from httpx_auth._aws.credentials._process import ProcessCredentials
+from httpx_auth._aws.credentials._refresh import CredentialSource, ResolvingCredentials, StaticCredentials
+from httpx_auth._aws.credentials._sso import SSOCredentials
+from httpx_auth._aws.credentials._types import AWSCredentials
+from httpx_auth._aws.credentials._web_identity import WebIdentityCredentials
 
 _WEB_IDENTITY_ENV = {
     "web_identity_token_file": "AWS_WEB_IDENTITY_TOKEN_FILE",

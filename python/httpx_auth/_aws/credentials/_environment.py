@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
-from httpx_auth._aws_credentials._refresh import RefreshingCredentials
-from httpx_auth._aws_credentials._types import AWSCredentials, parse_timestamp
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._refresh import RefreshingCredentials
+from httpx_auth._aws.credentials._types import AWSCredentials, parse_timestamp
 
 ACCESS_KEY = "AWS_ACCESS_KEY_ID"
 SECRET_KEY = "AWS_SECRET_ACCESS_KEY"

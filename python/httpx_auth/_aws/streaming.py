@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from httpx_auth import _core
-from httpx_auth._aws_checksum import encode, header_name, new_state
+from httpx_auth._aws.checksum import encode, header_name, new_state
 from httpx_auth._compat import also_httpx2, bases_of
 from httpx_auth._errors import InvalidParameter
 

@@ -8,9 +8,9 @@ import time
 import xml.etree.ElementTree as ElementTree
 
 from httpx_auth._aws import AWS4Auth
-from httpx_auth._aws_credentials import _http
-from httpx_auth._aws_credentials._errors import AWSCredentialsError
-from httpx_auth._aws_credentials._types import AWSCredentials, parse_timestamp
+from httpx_auth._aws.credentials import _http
+from httpx_auth._aws.credentials._errors import AWSCredentialsError
+from httpx_auth._aws.credentials._types import AWSCredentials, parse_timestamp
 
 API_VERSION = "2011-06-15"
 TIMEOUT_SECONDS = 10.0
