@@ -1,5 +1,5 @@
 """A SigV4 signer built once and used for every request, the twin of ``rust/signer.rs``
-(and of the ``SigV4Signer`` class ``rust/lib.rs`` exposes)."""
+(and of the ``SigV4Signer`` class ``rust/py_signer.rs`` exposes)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The steps of a signature one by one, for the conformance tests only: the twin of
-``httpx_auth._native.testing`` (``rust/lib.rs``). The library never calls these."""
+``httpx_auth._native.testing`` (``rust/py_testing.rs``). The library never calls these."""
 
 from __future__ import annotations
 
