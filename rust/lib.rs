@@ -11,7 +11,9 @@ pub mod signer;
 pub mod signing_key;
 pub mod sigv4;
 pub mod sigv4_canon;
+pub mod sigv4_canon_headers;
 pub mod sigv4_chunked;
+pub mod sigv4_encoding;
 pub mod sigv4_presign;
 pub mod url;
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from httpx_auth._purepy import sigv4_presign
 from httpx_auth._purepy.sigv4 import Header, Stamp, sign_headers
-from httpx_auth._purepy.sigv4_canon import selects
+from httpx_auth._purepy.sigv4_canon_headers import selects
 from httpx_auth._purepy.url import split_plain_url
 
 
