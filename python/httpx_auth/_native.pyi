@@ -1,4 +1,5 @@
-# Stub of the compiled core (rust/lib.rs). The _purepy package mirrors it file for file.
+# Stub of the compiled core (registered in rust/lib.rs, bound in rust/py_*.rs).
+# The _purepy package mirrors it file for file.
 
 from collections.abc import Sequence
 from types import ModuleType

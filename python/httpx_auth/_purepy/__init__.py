@@ -1,7 +1,8 @@
 """The pure-Python twin of the compiled core (``_native``), laid out file for file
 like ``rust/``: ``hashing``, ``pkce``, ``jwt``, ``checksum``, ``dpop``, ``signing_key``,
-``sigv4_canon``, ``sigv4``, ``sigv4_presign``, ``sigv4_chunked``, ``signer``, ``url``;
-the test-only steps in ``testing``.
+``sigv4_encoding``, ``sigv4_canon``, ``sigv4_canon_headers``, ``sigv4``, ``sigv4_presign``,
+``sigv4_chunked``, ``signer``, ``url``; the test-only steps in ``testing`` (the ``rust/py_*.rs``
+bindings have no twin: the twin needs no binding layer).
 
 Same names, signatures and results; used where no compiled wheel exists or when
 ``HTTPX_AUTH_NO_EXTENSIONS`` is set. Keep it in step with ``rust/``.

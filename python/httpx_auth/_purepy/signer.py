@@ -1,5 +1,5 @@
 """A SigV4 signer built once and used for every request, the twin of ``rust/signer.rs``
-(and of the ``SigV4Signer`` class ``rust/lib.rs`` exposes)."""
+(and of the ``SigV4Signer`` class ``rust/py_signer.rs`` exposes)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from httpx_auth._purepy import sigv4_presign
 from httpx_auth._purepy.sigv4 import Header, Stamp, sign_headers
-from httpx_auth._purepy.sigv4_canon import selects
+from httpx_auth._purepy.sigv4_canon_headers import selects
 from httpx_auth._purepy.url import split_plain_url
 
 

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from httpx_auth._purepy.signing_key import signing_key
-from httpx_auth._purepy.sigv4_canon import Selects, canonical_request
+from httpx_auth._purepy.sigv4_canon import canonical_request
+from httpx_auth._purepy.sigv4_canon_headers import Selects
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z

@@ -1,5 +1,5 @@
 """The steps of a signature one by one, for the conformance tests only: the twin of
-``httpx_auth._native.testing`` (``rust/lib.rs``). The library never calls these."""
+``httpx_auth._native.testing`` (``rust/py_testing.rs``). The library never calls these."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from httpx_auth._purepy import sigv4
 from httpx_auth._purepy.sigv4 import Header
-from httpx_auth._purepy.sigv4_canon import canonical_request, selects
+from httpx_auth._purepy.sigv4_canon import canonical_request
+from httpx_auth._purepy.sigv4_canon_headers import selects
 
 
 def sigv4_canonical_request(
