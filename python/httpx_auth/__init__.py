@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from httpx_auth import _core
+from httpx_auth import _core, _oauth2
 from httpx_auth._aws import AWS4Auth
 from httpx_auth._aws.checksum import checksum
 from httpx_auth._base import SupportMultiAuth
@@ -22,31 +22,7 @@ from httpx_auth._errors import (
     TimeoutOccurred,
     TokenExpiryNotProvided,
 )
-from httpx_auth._oauth2 import (
-    AzureActiveDirectoryImplicit,
-    AzureActiveDirectoryImplicitIdToken,
-    DisplaySettings,
-    DPoPKey,
-    JsonTokenFileCache,
-    OAuth2,
-    OAuth2AuthorizationCode,
-    OAuth2AuthorizationCodePKCE,
-    OAuth2ClientCredentials,
-    OAuth2Implicit,
-    OAuth2JwtBearer,
-    OAuth2ResourceOwnerPasswordCredentials,
-    OAuth2TokenExchange,
-    OktaAuthorizationCode,
-    OktaAuthorizationCodePKCE,
-    OktaClientCredentials,
-    OktaImplicit,
-    OktaImplicitIdToken,
-    OktaResourceOwnerPasswordCredentials,
-    RedisTokenCache,
-    TokenMemoryCache,
-    WakaTimeAuthorizationCode,
-)
-from httpx_auth._oauth2 import AzureActiveDirectoryDeviceCode, DeviceAuthorization, OAuth2DeviceCode, OktaDeviceCode
+from httpx_auth._oauth2 import *  # noqa: F403  (the public OAuth2 names: listed once, in _oauth2.__all__)
 from httpx_auth._simple import Basic, HeaderApiKey, QueryApiKey
 
 if TYPE_CHECKING:
@@ -92,24 +68,16 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "AzureActiveDirectoryDeviceCode",
-    "DeviceAuthorization",
-    "OAuth2DeviceCode",
-    "OktaDeviceCode",
     "AWS4Auth",
     "AWSCredentials",
     "AWSCredentialsError",
     "AssumeRoleCredentials",
     "BACKEND",
     "AuthenticationFailed",
-    "AzureActiveDirectoryImplicit",
-    "AzureActiveDirectoryImplicitIdToken",
     "Basic",
     "ContainerCredentials",
     "CredentialSource",
-    "DPoPKey",
     "DefaultCredentials",
-    "DisplaySettings",
     "EnvironmentCredentials",
     "GrantNotProvided",
     "HeaderApiKey",
@@ -120,36 +88,19 @@ __all__ = [
     "InvalidParameter",
     "InvalidToken",
     "InvalidTokenResponse",
-    "JsonTokenFileCache",
     "NoAWSCredentialsFound",
-    "OAuth2",
-    "OAuth2AuthorizationCode",
-    "OAuth2AuthorizationCodePKCE",
-    "OAuth2ClientCredentials",
-    "OAuth2Implicit",
-    "OAuth2JwtBearer",
-    "OAuth2ResourceOwnerPasswordCredentials",
-    "OAuth2TokenExchange",
-    "OktaAuthorizationCode",
-    "OktaAuthorizationCodePKCE",
-    "OktaClientCredentials",
-    "OktaImplicit",
-    "OktaImplicitIdToken",
-    "OktaResourceOwnerPasswordCredentials",
     "ProcessCredentials",
     "ProfileCredentials",
     "QueryApiKey",
     "RedirectPortUnavailable",
-    "RedisTokenCache",
     "RefreshingCredentials",
     "SSOCredentials",
     "StateNotProvided",
     "SupportMultiAuth",
     "TimeoutOccurred",
     "TokenExpiryNotProvided",
-    "TokenMemoryCache",
-    "WakaTimeAuthorizationCode",
     "WebIdentityCredentials",
     "__version__",
     "checksum",
 ]
+__all__ += _oauth2.__all__

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import inspect
 import os
+import types
 import subprocess
 import sys
 from typing import Any
@@ -100,3 +102,68 @@ def test_stub_describes_every_name() -> None:
             assert f"{name}: ModuleType" in text, name
         else:
             assert f"def {name}(" in text, name
+
+
+# -- the twin against the stub: the contract (see _core), annotations included --------
+
+
+def _stub_functions() -> dict[str, ast.FunctionDef]:
+    """The stub's functions and methods, as ``name`` and ``Class.method``."""
+    stub = os.path.join(os.path.dirname(httpx_auth.__file__), "_native.pyi")
+    with open(stub, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    found: dict[str, ast.FunctionDef] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            found[node.name] = node
+        elif isinstance(node, ast.ClassDef):
+            found.update({f"{node.name}.{n.name}": n for n in node.body if isinstance(n, ast.FunctionDef)})
+    return found
+
+
+def _written(annotation: str, namespace: dict[str, Any]) -> str:
+    """``annotation`` (the twin's, a string) with its type aliases spelt out, as the stub writes it."""
+
+    class Expand(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> Any:
+            value = namespace.get(node.id)
+            if isinstance(value, types.GenericAlias):  # ``Header = tuple[bytes, bytes, bytes]``
+                return ast.parse(repr(value), mode="eval").body
+            return node
+
+    return ast.unparse(Expand().visit(ast.parse(annotation, mode="eval")))
+
+
+def _twin_function(name: str) -> Any:
+    owner, _, method = name.rpartition(".")
+    if not owner:
+        return getattr(_purepy, name)
+    item = inspect.getattr_static(getattr(_purepy, owner), "__init__" if method == "__new__" else method)
+    return item.fget if isinstance(item, property) else item
+
+
+@pytest.mark.parametrize("name", sorted(_stub_functions()))
+def test_the_twin_has_the_stubs_signatures_annotations_included(name: str) -> None:
+    stub = _stub_functions()[name]
+    twin = _twin_function(name)
+    stub_parameters = [*stub.args.posonlyargs, *stub.args.args, *stub.args.kwonlyargs]
+    stubbed = [(a.arg, a.annotation and ast.unparse(a.annotation)) for a in stub_parameters]
+    signature = inspect.signature(twin)
+    namespace = twin.__globals__
+    given = [
+        (p.name, None if p.annotation is p.empty else _written(p.annotation, namespace))
+        for p in signature.parameters.values()
+    ]
+    if "." in name:  # self or cls (the twin's constructors are __init__, the stub's __new__)
+        stubbed, given = stubbed[1:], given[1:]
+    assert given == stubbed
+    if not name.endswith(".__new__"):  # the stub's constructors return Self, the twin's None
+        assert stub.returns is not None
+        assert _written(signature.return_annotation, namespace) == ast.unparse(stub.returns)
+
+
+def test_the_stub_is_compared_in_full() -> None:
+    functions = _stub_functions()
+    classes = [name for name, item in _public(_purepy).items() if isinstance(item, type)]
+    assert {f"{c}.__new__" for c in classes} <= set(functions)
+    assert {n for n, item in _public(_purepy).items() if callable(item) and not isinstance(item, type)} <= set(functions)

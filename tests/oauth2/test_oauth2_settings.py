@@ -4,6 +4,7 @@ constructor, and the browser machinery loaded only when a browser grant needs it
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import subprocess
 import sys
@@ -72,6 +73,7 @@ def test_a_preset_runs_its_generic_grants_constructor(preset: type, monkeypatch:
     ran: list[type] = []
     original = base.__init__
 
+    @functools.wraps(original)  # its signature too: presets read it (parameters.forwarded)
     def spy(self: Any, *a: Any, **k: Any) -> None:
         ran.append(type(self))
         original(self, *a, **k)

@@ -22,11 +22,9 @@ The module map (one idea per module):
 from __future__ import annotations
 
 from httpx_auth._oauth2.browser.display import DisplaySettings
-from httpx_auth._oauth2.cache_key import make_cache_key
 from httpx_auth._oauth2.caches.file import JsonTokenFileCache
 from httpx_auth._oauth2.caches.memory import TokenMemoryCache
 from httpx_auth._oauth2.caches.redis import RedisTokenCache
-from httpx_auth._oauth2.grant import GrantAuth
 from httpx_auth._oauth2.device_authorization import DeviceAuthorization
 from httpx_auth._oauth2.dpop import DPoPKey
 from httpx_auth._oauth2.grants.authorization_code import OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE
@@ -36,7 +34,6 @@ from httpx_auth._oauth2.grants.implicit import OAuth2Implicit
 from httpx_auth._oauth2.grants.jwt_bearer import OAuth2JwtBearer
 from httpx_auth._oauth2.grants.resource_owner_password import OAuth2ResourceOwnerPasswordCredentials
 from httpx_auth._oauth2.grants.token_exchange import OAuth2TokenExchange
-from httpx_auth._oauth2.parameters import scope_text
 from httpx_auth._oauth2.presets import (
     AzureActiveDirectoryDeviceCode,
     AzureActiveDirectoryImplicit,
@@ -50,27 +47,35 @@ from httpx_auth._oauth2.presets import (
     OktaResourceOwnerPasswordCredentials,
     WakaTimeAuthorizationCode,
 )
-from httpx_auth._oauth2.settings import ClientAuthentication, OAuth2, RedirectSettings, TokenSettings
-from httpx_auth._oauth2.token import Token
-from httpx_auth._oauth2.token_endpoint import TokenEndpoint, build_request
-from httpx_auth._oauth2.token_response import token_from_fields, token_from_response
+from httpx_auth._oauth2.settings import OAuth2
 
+# Not public (not in __all__): the pieces the test suite and the benchmarks build grants from.
+from httpx_auth._oauth2.cache_key import make_cache_key as make_cache_key
+from httpx_auth._oauth2.grant import GrantAuth as GrantAuth
+from httpx_auth._oauth2.parameters import scope_text as scope_text
+from httpx_auth._oauth2.settings import ClientAuthentication as ClientAuthentication
+from httpx_auth._oauth2.settings import RedirectSettings as RedirectSettings
+from httpx_auth._oauth2.settings import TokenSettings as TokenSettings
+from httpx_auth._oauth2.token import Token as Token
+from httpx_auth._oauth2.token_endpoint import TokenEndpoint as TokenEndpoint
+from httpx_auth._oauth2.token_endpoint import build_request as build_request
+from httpx_auth._oauth2.token_response import token_from_fields as token_from_fields
+from httpx_auth._oauth2.token_response import token_from_response as token_from_response
+
+# The public OAuth2 names: ``httpx_auth`` exports exactly these (``from ... import *``).
 __all__ = [
     "AzureActiveDirectoryDeviceCode",
-    "DeviceAuthorization",
-    "OAuth2DeviceCode",
-    "OktaDeviceCode",
     "AzureActiveDirectoryImplicit",
     "AzureActiveDirectoryImplicitIdToken",
-    "ClientAuthentication",
     "DPoPKey",
+    "DeviceAuthorization",
     "DisplaySettings",
-    "GrantAuth",
     "JsonTokenFileCache",
     "OAuth2",
     "OAuth2AuthorizationCode",
     "OAuth2AuthorizationCodePKCE",
     "OAuth2ClientCredentials",
+    "OAuth2DeviceCode",
     "OAuth2Implicit",
     "OAuth2JwtBearer",
     "OAuth2ResourceOwnerPasswordCredentials",
@@ -78,19 +83,11 @@ __all__ = [
     "OktaAuthorizationCode",
     "OktaAuthorizationCodePKCE",
     "OktaClientCredentials",
+    "OktaDeviceCode",
     "OktaImplicit",
     "OktaImplicitIdToken",
     "OktaResourceOwnerPasswordCredentials",
-    "RedirectSettings",
     "RedisTokenCache",
-    "Token",
-    "TokenEndpoint",
     "TokenMemoryCache",
-    "TokenSettings",
     "WakaTimeAuthorizationCode",
-    "build_request",
-    "make_cache_key",
-    "scope_text",
-    "token_from_fields",
-    "token_from_response",
 ]

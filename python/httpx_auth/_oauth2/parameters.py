@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -70,3 +72,15 @@ def absolute_url(name: str, value: Any) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise InvalidParameter(f"{name} must be an absolute http or https URL.")
     return url
+
+
+def forwarded(parameters: Mapping[str, Any], to: Callable[..., Any]) -> dict[str, Any]:
+    """What a preset passes on unchanged: the values in ``parameters`` (its constructor's
+    ``locals()``) of the keyword-only parameters of ``to`` (its generic grant's constructor)."""
+    return {name: parameters[name] for name in _keyword_only(getattr(to, "__func__", to)) if name in parameters}
+
+
+@functools.lru_cache(maxsize=None)
+def _keyword_only(function: Callable[..., Any]) -> tuple[str, ...]:
+    parameters = inspect.signature(function).parameters.values()
+    return tuple(p.name for p in parameters if p.kind is inspect.Parameter.KEYWORD_ONLY)

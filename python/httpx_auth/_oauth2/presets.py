@@ -1,31 +1,27 @@
 """The provider presets: Okta, Microsoft Entra ID (Azure Active Directory) and WakaTime.
 
-Each preset is its generic grant with the provider's endpoints and parameters: its
-constructor computes them and runs the generic grant's constructor. Where a preset lays
-its parameters out differently (``client_id``, ``scope`` and ``nonce`` go to the
-authorization URL, secrets to the token endpoint only), it keeps them in a
+Each preset keeps its public signature, computes the provider's endpoints and defaults,
+and runs its generic grant's constructor with the parameters they share (``forwarded``).
+Where a preset lays its parameters out differently (``client_id``, ``scope`` and ``nonce``
+go to the authorization URL, secrets to the token endpoint only), it keeps them in a
 ``ProviderParameters`` before that call and overrides the grant's ``_layout`` hook.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.grants.authorization_code import (
-    CodeLayout,
-    OAuth2AuthorizationCode,
-    OAuth2AuthorizationCodePKCE,
-)
+from httpx_auth._oauth2.grants.authorization_code import CodeLayout, OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE
 from httpx_auth._oauth2.grants.client_credentials import OAuth2ClientCredentials
 from httpx_auth._oauth2.grants.device_code import OAuth2DeviceCode
 from httpx_auth._oauth2.grants.implicit import OAuth2Implicit
 from httpx_auth._oauth2.grants.resource_owner_password import OAuth2ResourceOwnerPasswordCredentials
-from httpx_auth._oauth2.parameters import scope_text, split_extra
+from httpx_auth._oauth2.parameters import forwarded, scope_text, split_extra
 
 
 @dataclass(frozen=True)
@@ -67,7 +63,6 @@ def entra_endpoint(tenant_id: Any, path: str) -> str:
     return f"https://login.microsoftonline.com/{tenant_id}/oauth2/{path}"
 
 
-
 class _OktaCode:
     """The Okta code grants' constructor and layout (with or without PKCE): the extra
     parameters go to the URL and the token requests, ``scope`` and ``nonce`` to the URL
@@ -104,28 +99,9 @@ class _OktaCode:
         **kwargs: Any,
     ) -> None:
         self._provider = ProviderParameters(client_id, scope, nonce, kwargs)
-        super().__init__(  # type: ignore[call-arg]  # a mixin: the next class is the generic grant
-            okta_endpoint(instance, authorization_server, "authorize"),
-            okta_endpoint(instance, authorization_server, "token"),
-            redirect_uri_domain=redirect_uri_domain,
-            redirect_uri_endpoint=redirect_uri_endpoint,
-            redirect_uri_port=redirect_uri_port,
-            timeout=timeout,
-            header_name=header_name,
-            header_value=header_value,
-            retry_on_invalid_token=retry_on_invalid_token,
-            response_type=response_type,
-            token_field_name=token_field_name,
-            early_expiry=early_expiry,
-            code_field_name=code_field_name,
-            client=client,
-            client_auth_method=client_auth_method,
-            private_key=private_key,
-            key_id=key_id,
-            signing_algorithm=signing_algorithm,
-            assertion_audience=assertion_audience,
-            dpop=dpop,
-        )
+        generic: Callable[..., None] = super().__init__  # a mixin: the next class is the generic grant
+        urls = [okta_endpoint(instance, authorization_server, name) for name in ("authorize", "token")]
+        generic(*urls, **forwarded(locals(), generic))
 
     def _layout(self, extra: Mapping[str, Any]) -> CodeLayout:
         public, hidden = split_extra(self._provider.extra)
@@ -193,22 +169,8 @@ class WakaTimeAuthorizationCode(OAuth2AuthorizationCode):
             # WakaTime separates scopes with commas.
             scope = ",".join(check.text("scope item", item) for item in scope)
         self._provider = ProviderParameters(check.text("client_id", client_id), check.text("scope", scope), nonce, kwargs)
-        super().__init__(
-            "https://wakatime.com/oauth/authorize",
-            "https://wakatime.com/oauth/token",
-            redirect_uri_domain=redirect_uri_domain,
-            redirect_uri_endpoint=redirect_uri_endpoint,
-            redirect_uri_port=redirect_uri_port,
-            timeout=timeout,
-            header_name=header_name,
-            header_value=header_value,
-            retry_on_invalid_token=retry_on_invalid_token,
-            response_type=response_type,
-            token_field_name=token_field_name,
-            early_expiry=early_expiry,
-            code_field_name=code_field_name,
-            client=client,
-        )
+        urls = "https://wakatime.com/oauth/authorize", "https://wakatime.com/oauth/token"
+        super().__init__(*urls, **forwarded(locals(), super().__init__))
 
     def _layout(self, extra: Mapping[str, Any]) -> CodeLayout:
         # The scope comes before the extra parameters; only the client id goes to the body.
@@ -220,20 +182,18 @@ class WakaTimeAuthorizationCode(OAuth2AuthorizationCode):
         return CodeLayout(query, {"client_id": self._provider.client_id}, hidden_body, self._provider.nonce is None)
 
 
-
 class _ProviderImplicit(OAuth2Implicit):
     """The implicit presets: ``client_id``, extras, ``scope`` and ``nonce`` in the URL;
     ``response_type`` and ``token_field_name`` default to the class's own defaults."""
 
-    default_response_type = "token"
-    default_token_field_name = "access_token"
+    defaults: ClassVar[Mapping[str, str]] = {"response_type": "token", "token_field_name": "access_token"}
     _provider: ProviderParameters
 
-    def _defaults(self, response_type: str | None, token_field_name: str | None) -> tuple[str, str]:
-        return (
-            self.default_response_type if response_type is None else response_type,
-            self.default_token_field_name if token_field_name is None else token_field_name,
-        )
+    def _delegate(self, authorization_url: str, parameters: Mapping[str, Any]) -> None:
+        """Run ``OAuth2Implicit``'s constructor with ``parameters``, the preset's ``locals()``."""
+        given = forwarded(parameters, OAuth2Implicit.__init__)
+        given.update((name, value) for name, value in self.defaults.items() if given[name] is None)
+        super().__init__(authorization_url, **given)
 
     def _layout(self, extra: Mapping[str, Any]) -> tuple[dict[str, str], bool]:
         public, hidden = split_extra(self._provider.extra)
@@ -273,20 +233,7 @@ class OktaImplicit(_ProviderImplicit):
         **kwargs: Any,
     ) -> None:
         self._provider = ProviderParameters(client_id, ["openid", "profile", "email"] if scope is None else scope, nonce, kwargs)
-        response_type, token_field_name = self._defaults(response_type, token_field_name)
-        super().__init__(
-            okta_endpoint(instance, authorization_server, "authorize"),
-            response_type=response_type,
-            token_field_name=token_field_name,
-            early_expiry=early_expiry,
-            redirect_uri_domain=redirect_uri_domain,
-            redirect_uri_endpoint=redirect_uri_endpoint,
-            redirect_uri_port=redirect_uri_port,
-            timeout=timeout,
-            header_name=header_name,
-            header_value=header_value,
-            retry_on_invalid_token=retry_on_invalid_token,
-        )
+        self._delegate(okta_endpoint(instance, authorization_server, "authorize"), locals())
 
 
 class OktaImplicitIdToken(OktaImplicit):
@@ -295,8 +242,7 @@ class OktaImplicitIdToken(OktaImplicit):
     As ``OktaImplicit``, with ``response_type`` and ``token_field_name`` ``id_token``.
     """
 
-    default_response_type = "id_token"
-    default_token_field_name = "id_token"
+    defaults = {"response_type": "id_token", "token_field_name": "id_token"}
 
 
 class AzureActiveDirectoryImplicit(_ProviderImplicit):
@@ -328,20 +274,7 @@ class AzureActiveDirectoryImplicit(_ProviderImplicit):
         **kwargs: Any,
     ) -> None:
         self._provider = ProviderParameters(client_id, None, nonce, kwargs)
-        response_type, token_field_name = self._defaults(response_type, token_field_name)
-        super().__init__(
-            entra_endpoint(tenant_id, "authorize"),
-            response_type=response_type,
-            token_field_name=token_field_name,
-            early_expiry=early_expiry,
-            redirect_uri_domain=redirect_uri_domain,
-            redirect_uri_endpoint=redirect_uri_endpoint,
-            redirect_uri_port=redirect_uri_port,
-            timeout=timeout,
-            header_name=header_name,
-            header_value=header_value,
-            retry_on_invalid_token=retry_on_invalid_token,
-        )
+        self._delegate(entra_endpoint(tenant_id, "authorize"), locals())
 
 
 class AzureActiveDirectoryImplicitIdToken(AzureActiveDirectoryImplicit):
@@ -351,9 +284,7 @@ class AzureActiveDirectoryImplicitIdToken(AzureActiveDirectoryImplicit):
     ``id_token``.
     """
 
-    default_response_type = "id_token"
-    default_token_field_name = "id_token"
-
+    defaults = {"response_type": "id_token", "token_field_name": "id_token"}
 
 
 def _okta_token_url(instance: Any, authorization_server: Any) -> str:
@@ -443,13 +374,8 @@ class OktaDeviceCode(OAuth2DeviceCode):
         authorization_server: str = "default",
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            okta_endpoint(instance, authorization_server, "device/authorize"),
-            okta_endpoint(instance, authorization_server, "token"),
-            client_id,
-            scope,
-            **kwargs,
-        )
+        device = okta_endpoint(instance, authorization_server, "device/authorize")
+        super().__init__(device, okta_endpoint(instance, authorization_server, "token"), client_id, scope, **kwargs)
 
 
 class AzureActiveDirectoryDeviceCode(OAuth2DeviceCode):

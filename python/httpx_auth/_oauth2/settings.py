@@ -1,8 +1,11 @@
 """The options of the OAuth2 auths, as frozen objects built once by the public constructors.
 
 Each option is checked here, in the ``__post_init__`` of the object that holds it, and
-nowhere else; the grants receive these objects and pass them down. Adding an option
-means adding a field (and its check) here and a parameter to the public constructors.
+nowhere else; the grants receive these objects and pass them down. A public constructor
+builds them with ``of(locals())``: each field takes the constructor's parameter of its
+name (or of the name in its ``parameter`` metadata). Adding an option means adding a
+field (and its check) here and a parameter to the public constructors that offer it;
+no call site lists the options again.
 
 - ``TokenSettings``: how a token is obtained and sent (every grant).
 - ``RedirectSettings``: where the browser sends the reply (browser grants).
@@ -12,9 +15,11 @@ means adding a field (and its check) here and a parameter to the public construc
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, Union
 
 from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
@@ -30,6 +35,9 @@ from httpx_auth._oauth2.client_assertion import (
     client_auth_method,
 )
 from httpx_auth._oauth2.dpop import DPoP, dpop_setting
+
+# ClientAuthentication's fields that only a JWT client assertion uses.
+ASSERTION_OPTIONS = ("private_key", "key_id", "signing_algorithm", "assertion_audience")
 
 # A (client_id, client_secret) pair, a client id alone, or any httpx / httpx2 Auth instance.
 ClientAuth = Union[tuple[str, str], Any]
@@ -60,8 +68,37 @@ def _set(obj: object, name: str, value: Any) -> None:
     object.__setattr__(obj, name, value)  # normalising a frozen dataclass's field
 
 
+def parameter(name: str) -> dict[str, str]:
+    """A field's metadata: the public constructors name its parameter ``name``."""
+    return {"parameter": name}
+
+
+_Options = TypeVar("_Options", bound="FromParameters")
+
+
+class FromParameters:
+    """Base of the option objects: built from a public constructor's parameters."""
+
+    if TYPE_CHECKING:  # what the dataclass decorator provides
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
+
+        def __init__(self, **fields: Any) -> None: ...
+
+    @classmethod
+    def of(cls: type[_Options], parameters: Mapping[str, Any], /, **given: Any) -> _Options:
+        """The object from ``parameters`` (a constructor's ``locals()``): each field takes
+        the parameter named like it (or as its ``parameter`` metadata says), a field
+        without one keeps its default, and the fields in ``given`` are these values."""
+        picked = {}
+        for option in dataclasses.fields(cls):
+            name = option.metadata.get("parameter", option.name)
+            if option.init and name in parameters:
+                picked[option.name] = parameters[name]
+        return cls(**{**picked, **given})
+
+
 @dataclass(frozen=True)
-class TokenSettings:
+class TokenSettings(FromParameters):
     """How a grant's token is obtained and sent.
 
     Attributes:
@@ -114,7 +151,7 @@ class TokenSettings:
 
 
 @dataclass(frozen=True)
-class RedirectSettings:
+class RedirectSettings(FromParameters):
     """Where the authorization server sends the browser back: ``http://<domain>:<port>/<endpoint>``.
 
     Attributes:
@@ -123,9 +160,9 @@ class RedirectSettings:
         uri: the redirect URI they make (computed).
     """
 
-    domain: str = "localhost"
-    endpoint: str = ""
-    port: int = 5000
+    domain: str = field(default="localhost", metadata=parameter("redirect_uri_domain"))
+    endpoint: str = field(default="", metadata=parameter("redirect_uri_endpoint"))
+    port: int = field(default=5000, metadata=parameter("redirect_uri_port"))
     timeout: float = 60.0
     uri: str = field(init=False)
 
@@ -148,7 +185,7 @@ class RedirectSettings:
 
 
 @dataclass(frozen=True)
-class ClientAuthentication:
+class ClientAuthentication(FromParameters):
     """How the client authenticates at the token endpoint.
 
     Attributes:
@@ -167,7 +204,7 @@ class ClientAuthentication:
     """
 
     client_auth: ClientAuth | None = field(default=None, repr=False)
-    method: str = CLIENT_SECRET_BASIC
+    method: str = field(default=CLIENT_SECRET_BASIC, metadata=parameter("client_auth_method"))
     private_key: Any = field(default=None, repr=False)
     key_id: str | None = None
     signing_algorithm: str | None = None
@@ -176,12 +213,7 @@ class ClientAuthentication:
 
     def __post_init__(self) -> None:
         method, auth = check_method(self.method), self.client_auth
-        options = {
-            "private_key": self.private_key,
-            "key_id": self.key_id,
-            "signing_algorithm": self.signing_algorithm,
-            "assertion_audience": self.assertion_audience,
-        }
+        options = {name: getattr(self, name) for name in ASSERTION_OPTIONS}
         given = sorted(name for name, value in options.items() if value is not None)
         if auth is None or (hasattr(auth, "auth_flow") and not isinstance(auth, (str, tuple, list))):
             if given:

@@ -9,6 +9,7 @@ from typing import Any
 
 from httpx_auth._purepy import sigv4_presign
 from httpx_auth._purepy.sigv4 import Header, Stamp, sign_headers
+from httpx_auth._purepy.sigv4_canon import Pair
 from httpx_auth._purepy.sigv4_canon_headers import selects
 from httpx_auth._purepy.url import split_plain_url
 
@@ -94,9 +95,14 @@ class SigV4Signer:
         pairs = [(h[1], h[2]) for h in headers]
         if host is not None:
             pairs.insert(0, (b"host", host.encode("utf-8")))
-        return origin + sigv4_presign.presign(
-            method, target, pairs, payload_hash, self._access_id, self._token, self._rules,
-            self._stamp_at(timestamp), expires_in,
+        path, _, query = target.partition(b"?")
+        return origin + self._presigner(method, pairs, query, payload_hash, self._stamp_at(timestamp), expires_in).url(path)
+
+    def _presigner(
+        self, method: str, headers: Sequence[Pair], query: bytes, payload_hash: str, stamp: Stamp, expires_in: int
+    ) -> sigv4_presign.Presigner:
+        return sigv4_presign.Presigner(
+            method, headers, query, payload_hash, self._access_id, self._token, self._rules, stamp, expires_in
         )
 
     def _presign_on_host(
@@ -110,12 +116,9 @@ class SigV4Signer:
         if last is not None and last[0] == key:
             presigner = last[1]
         else:
-            presigner = sigv4_presign.Presigner(
-                method, [(b"host", host.encode("utf-8"))], query, payload_hash, self._access_id,
-                self._token, self._rules, stamp, expires_in,
-            )
+            presigner = self._presigner(method, [(b"host", host.encode("utf-8"))], query, payload_hash, stamp, expires_in)
             self._presigned = (key, presigner)
-        return f"{origin}{path.decode('utf-8', 'replace')}?{presigner.url_query}{presigner.signature(path)}"
+        return origin + presigner.url(path)
 
     def presign_url(
         self, url: str, method: str, payload_hash: str, timestamp: int, expires_in: int
@@ -144,7 +147,6 @@ class SigV4Signer:
         expires_in: int,
     ) -> list[str]:
         """One presigned URL per object key, under ``origin`` + ``base_path``."""
-        return sigv4_presign.presign_keys(
-            method, origin, host, base_path, base_query, keys, payload_hash, self._access_id,
-            self._token, self._rules, self._stamp_at(timestamp), expires_in,
-        )
+        host_only = [(b"host", host.encode("utf-8"))]
+        presigner = self._presigner(method, host_only, base_query, payload_hash, self._stamp_at(timestamp), expires_in)
+        return sigv4_presign.presign_keys(presigner, origin, base_path, keys)

@@ -60,7 +60,8 @@ def _everything(name: bytes) -> bool:
 class Presigner:
     """What every URL presigned at one stamp for one method, set of signed headers and
     query shares: the canonical request after its path, and the URL's query up to the
-    signature (``rust/sigv4_presign.rs``'s ``Presigner``)."""
+    signature (``rust/sigv4_presign.rs``'s ``Presigner``). Every header given (name,
+    value) is signed."""
 
     __slots__ = ("head", "method_line", "rules", "tail", "url_query", "key")
 
@@ -96,49 +97,17 @@ class Presigner:
         string_to_sign = self.head + hashlib.sha256(canonical).hexdigest().encode("ascii")
         return hmac.digest(self.key, string_to_sign, "sha256").hex()
 
-
-def presign(
-    method: str,
-    target: bytes,
-    headers: Sequence[Pair],
-    payload_hash: str,
-    access_id: str,
-    security_token: str | None,
-    path_rules: tuple[bool, bool],
-    stamp: Stamp,
-    expires_in: int,
-) -> str:
-    """The presigned target: the path, the query as sent (minus any ``X-Amz-*``
-    presign parameter, which are replaced), the ``X-Amz-*`` parameters and the
-    signature. Every header given (name, value) is signed."""
-    path, _, query = target.partition(b"?")
-    presigner = Presigner(
-        method, headers, query, payload_hash, access_id, security_token, path_rules, stamp, expires_in
-    )
-    return f"{path.decode('utf-8', 'replace')}?{presigner.url_query}{presigner.signature(path)}"
+    def url(self, path: bytes) -> str:
+        """The presigned target of ``path``: the path, the query as sent (minus any
+        ``X-Amz-*`` presign parameter, which are replaced), the ``X-Amz-*`` parameters
+        and the signature."""
+        return f"{path.decode('utf-8', 'replace')}?{self.url_query}{self.signature(path)}"
 
 
-def presign_keys(
-    method: str,
-    origin: str,
-    host: str,
-    base_path: bytes,
-    base_query: bytes,
-    keys: Sequence[str],
-    payload_hash: str,
-    access_id: str,
-    security_token: str | None,
-    path_rules: tuple[bool, bool],
-    stamp: Stamp,
-    expires_in: int,
-) -> list[str]:
+def presign_keys(presigner: Presigner, origin: str, base_path: bytes, keys: Sequence[str]) -> list[str]:
     """One presigned URL per object key: ``origin`` + ``base_path`` + the key
-    percent-encoded (``/`` kept) + ``base_query`` and the ``X-Amz-*`` parameters,
-    each signing the ``host`` header only."""
-    presigner = Presigner(
-        method, [(b"host", host.encode("utf-8"))], base_query, payload_hash, access_id, security_token,
-        path_rules, stamp, expires_in,
-    )
+    percent-encoded (``/`` kept) + the presigner's query (the base query and the
+    ``X-Amz-*`` parameters, signing the ``host`` header only)."""
     if not base_path.endswith(b"/"):
         base_path += b"/"
     prefix = origin + base_path.decode("utf-8", "replace")

@@ -19,7 +19,7 @@ from httpx_auth._oauth2 import pkce
 from httpx_auth._oauth2.browser.grant import BrowserGrant
 from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
 from httpx_auth._oauth2.parameters import HIDDEN, split_extra
-from httpx_auth._oauth2.settings import ClientAuthentication, RedirectSettings, TokenSettings
+from httpx_auth._oauth2.settings import ASSERTION_OPTIONS, ClientAuthentication, RedirectSettings, TokenSettings
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint
 
@@ -49,28 +49,22 @@ class CodeGrant(BrowserGrant):
     """The code grants, with (``use_pkce``) or without Proof Key for Code Exchange.
 
     ``client_auth`` is a (user name, password) pair sent with HTTP Basic to the token
-    endpoint; ``layout`` says where the other parameters go. Subclasses (the provider
-    presets) lay their parameters out differently by overriding ``_layout``.
+    endpoint. ``parameters`` are the public constructor's (its ``locals()``):
+    ``response_type``, ``code_field_name``, the options of ``TokenSettings``,
+    ``RedirectSettings`` and the JWT client assertion, and ``kwargs``, the extra keyword
+    arguments, which ``_layout`` places. Subclasses (the provider presets) lay their
+    parameters out differently by overriding ``_layout``.
     """
 
     use_pkce: ClassVar[bool] = False
 
     def __init__(
-        self,
-        authorization_url: str,
-        token_url: str,
-        *,
-        layout: CodeLayout,
-        client_auth: tuple[str, str] | None,
-        response_type: str,
-        assertion: Mapping[str, Any] | None = None,
-        code_field_name: str,
-        redirect: RedirectSettings,
-        settings: TokenSettings,
+        self, authorization_url: str, token_url: str, client_auth: tuple[str, str] | None, parameters: Mapping[str, Any]
     ) -> None:
         self.token_url = check.text("token_url", token_url)
-        self.code_field_name = check.text("code_field_name", code_field_name)
-        layout, authentication = _client_authentication(layout, client_auth, assertion or {})
+        self.code_field_name = check.text("code_field_name", parameters["code_field_name"])
+        settings = TokenSettings.of(parameters)
+        layout, authentication = _client_authentication(self._layout(parameters["kwargs"]), client_auth, parameters)
         if settings.dpop is not None:  # RFC 9449 §10: the code is bound to the DPoP key
             layout = dataclasses.replace(layout, query={**layout.query, "dpop_jkt": settings.dpop.key.thumbprint})
         self._body = {**layout.body, **layout.hidden_body}
@@ -91,10 +85,10 @@ class CodeGrant(BrowserGrant):
                 **authentication.secret_identity,
             },
             grant_field=self.code_field_name,
-            response_type=response_type,
+            response_type=parameters["response_type"],
             query=layout.query,
             generate_nonce=layout.generate_nonce,
-            redirect=redirect,
+            redirect=RedirectSettings.of(parameters),
             settings=settings,
         )
         self.token_endpoint = TokenEndpoint(self.token_url, settings, authentication)
@@ -146,31 +140,17 @@ class CodeGrant(BrowserGrant):
         return token.keeping(refresh_token)
 
 
-def assertion_options(
-    client_auth_method: Any, private_key: Any, key_id: Any, signing_algorithm: Any, assertion_audience: Any
-) -> dict[str, Any]:
-    """The code grants' JWT client-assertion parameters, as ``_client_authentication`` reads them."""
-    return {
-        "client_auth_method": client_auth_method,
-        "private_key": private_key,
-        "key_id": key_id,
-        "signing_algorithm": signing_algorithm,
-        "assertion_audience": assertion_audience,
-    }
-
-
 def _client_authentication(
-    layout: CodeLayout, client_auth: tuple[str, str] | None, assertion: Mapping[str, Any]
+    layout: CodeLayout, client_auth: tuple[str, str] | None, parameters: Mapping[str, Any]
 ) -> tuple[CodeLayout, ClientAuthentication]:
     """How a code grant authenticates at its token endpoint: HTTP Basic with ``client_auth``
     (and ``client_id`` / ``client_secret`` in the body if given, as before), or a JWT client
-    assertion when ``assertion`` names one (``client_auth_method`` and its options): then
+    assertion when ``parameters`` name one (``client_auth_method`` and its options): then
     the ``client_id`` of the extra parameters is the assertion's, and for
     ``client_secret_jwt`` the ``client_secret`` signs it instead of being sent."""
-    method = assertion.get("client_auth_method")
-    options = {name: value for name, value in assertion.items() if name != "client_auth_method"}
+    method = parameters.get("client_auth_method")
     if method is None:
-        given = sorted(name for name, value in options.items() if value is not None)
+        given = sorted(name for name in ASSERTION_OPTIONS if parameters.get(name) is not None)
         if given:
             raise InvalidParameter(f"{', '.join(given)} need client_auth_method='private_key_jwt' or 'client_secret_jwt'.")
         return layout, ClientAuthentication(client_auth)
@@ -189,7 +169,7 @@ def _client_authentication(
     if method == PRIVATE_KEY_JWT and secret is not None:
         raise InvalidParameter("client_auth_method='private_key_jwt' signs with private_key: give no client_secret.")
     layout = dataclasses.replace(layout, hidden_body=hidden)
-    return layout, ClientAuthentication(auth, method, **options)
+    return layout, ClientAuthentication.of(parameters, client_auth=auth)
 
 
 def basic_credentials(username: str | None, password: str | None) -> tuple[str, str] | None:
@@ -265,26 +245,7 @@ class OAuth2AuthorizationCode(CodeGrant):
         retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            authorization_url,
-            token_url,
-            layout=self._layout(kwargs),
-            client_auth=basic_credentials(username, password),
-            response_type=response_type,
-            assertion=assertion_options(client_auth_method, private_key, key_id, signing_algorithm, assertion_audience),
-            code_field_name=code_field_name,
-            redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(
-                header_name,
-                header_value,
-                early_expiry,
-                timeout,
-                client,
-                token_field_name,
-                dpop=dpop,
-                retry_on_invalid_token=retry_on_invalid_token,
-            ),
-        )
+        super().__init__(authorization_url, token_url, basic_credentials(username, password), locals())
 
 
 class OAuth2AuthorizationCodePKCE(CodeGrant):
@@ -322,23 +283,4 @@ class OAuth2AuthorizationCodePKCE(CodeGrant):
         retry_on_invalid_token: bool = True,
         **kwargs: Any,
     ) -> None:
-        super().__init__(
-            authorization_url,
-            token_url,
-            layout=self._layout(kwargs),
-            client_auth=None,
-            response_type=response_type,
-            assertion=assertion_options(client_auth_method, private_key, key_id, signing_algorithm, assertion_audience),
-            code_field_name=code_field_name,
-            redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(
-                header_name,
-                header_value,
-                early_expiry,
-                timeout,
-                client,
-                token_field_name,
-                dpop=dpop,
-                retry_on_invalid_token=retry_on_invalid_token,
-            ),
-        )
+        super().__init__(authorization_url, token_url, None, locals())

@@ -7,7 +7,7 @@ from typing import Any
 from httpx_auth import _validation as check
 from httpx_auth._oauth2.grants.form import FormGrant
 from httpx_auth._oauth2.parameters import HIDDEN
-from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication
 
 
 class OAuth2ClientCredentials(FormGrant):
@@ -26,9 +26,15 @@ class OAuth2ClientCredentials(FormGrant):
             assertion (see ``docs/service-auth.md``).
         scope: the scope requested, a string or a list of strings.
         token_field_name: the field of the answer that holds the token.
-        header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
+        header_name: the header that carries the token (``Authorization``).
+        header_value: its value, ``{token}`` being replaced (``Bearer {token}``).
+        early_expiry: seconds before its expiry from which a token is renewed (30).
+        timeout: seconds allowed for each token request (60).
+        client: an httpx client that sends the token requests (instead of the one
+            sending the request being authenticated).
+        dpop: ``True`` (a new key) or a ``DPoPKey``: DPoP-bound tokens (RFC 9449).
         retry_on_invalid_token: on a cached token answered 401 invalid_token (RFC 6750), get a
-            new token and send the request once more (``True``; see ``TokenSettings``).
+            new token and send the request once more (``True``).
         **kwargs: extra body parameters of the token request.
     """
 
@@ -60,30 +66,12 @@ class OAuth2ClientCredentials(FormGrant):
         if client_secret is not None:
             client_secret = check.text("client_secret", client_secret)
         super().__init__(
-            token_url,
+            locals(),
             {},
             identity={"client_id": self.client_id},
             secrets={"client_secret": client_secret},
-            authentication=ClientAuthentication((self.client_id, client_secret), client_auth_method, private_key=private_key, key_id=key_id, signing_algorithm=signing_algorithm, assertion_audience=assertion_audience),
-            scope=scope,
-            extra=kwargs,
-            settings=TokenSettings(
-                header_name,
-                header_value,
-                early_expiry,
-                timeout,
-                client,
-                token_field_name,
-                dpop=dpop,
-                retry_on_invalid_token=retry_on_invalid_token,
-            ),
+            authentication=ClientAuthentication.of(locals(), client_auth=(self.client_id, client_secret)),
         )
 
-    def __repr__(self) -> str:
-        return self._repr(
-            token_url=self.token_url,
-            client_id=self.client_id,
-            client_secret=HIDDEN,
-            scope=self.scope,
-            extra_parameters=sorted(self._extra),
-        )
+    def _shown(self) -> dict[str, Any]:
+        return {"client_id": self.client_id, "client_secret": HIDDEN}

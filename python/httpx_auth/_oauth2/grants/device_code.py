@@ -94,15 +94,7 @@ class OAuth2DeviceCode(GrantAuth):
         if client_secret is not None:
             client_secret = check.text("client_secret", client_secret)
         self._extra = extra_parameters(kwargs)
-        settings = TokenSettings(
-            header_name,
-            header_value,
-            early_expiry,
-            timeout,
-            client,
-            token_field_name,
-            retry_on_invalid_token=retry_on_invalid_token,
-        )
+        settings = TokenSettings.of(locals())
         super().__init__(
             make_cache_key(
                 self.grant_type,
@@ -121,8 +113,8 @@ class OAuth2DeviceCode(GrantAuth):
         # A public client names itself in every request; a confidential one authenticates.
         self._public = client_secret is None
         self.client_identification = {"client_id": self.client_id} if self._public else {}
-        authentication = ClientAuthentication(
-            None if client_secret is None else (self.client_id, client_secret), client_auth_method
+        authentication = ClientAuthentication.of(
+            locals(), client_auth=None if client_secret is None else (self.client_id, client_secret)
         )
         self.token_endpoint = TokenEndpoint(self.token_url, settings, authentication)
         # The same client authentication as the token requests.

@@ -19,33 +19,30 @@ class FormGrant(GrantAuth):
     """A grant whose token answers one POST of fixed form data to its token endpoint.
 
     Parameters:
-        token_url: the token endpoint.
-        form: the grant's own body parameters (besides ``grant_type``, ``scope`` and ``extra``).
+        parameters: the public constructor's (its ``locals()``): ``token_url``, ``scope``
+            (a string or a list of strings), ``kwargs`` (the extra body parameters) and
+            the options of ``TokenSettings``.
+        form: the grant's own body parameters (besides ``grant_type``, ``scope`` and the extra ones).
         identity, secrets: what identifies the configuration besides the URL, the scope,
-            the token field and ``extra`` (see ``make_cache_key``).
+            the token field and the extra parameters (see ``make_cache_key``).
         authentication: how the client authenticates to the token endpoint.
-        scope: the scope requested, a string or a list of strings.
-        extra: extra body parameters (the grant's ``**kwargs``).
-        settings: see ``TokenSettings``.
     """
 
     token_endpoint: TokenEndpoint
 
     def __init__(
         self,
-        token_url: str,
+        parameters: Mapping[str, Any],
         form: Mapping[str, str],
         *,
         identity: Mapping[str, Any],
         secrets: Mapping[str, Any],
         authentication: ClientAuthentication,
-        scope: Any,
-        extra: Mapping[str, Any],
-        settings: TokenSettings,
     ) -> None:
-        self.token_url = check.text("token_url", token_url)
-        self.scope = scope_text(scope)
-        self._extra = extra_parameters(extra)
+        self.token_url = check.text("token_url", parameters["token_url"])
+        self.scope = scope_text(parameters["scope"])
+        self._extra = extra_parameters(parameters["kwargs"])
+        settings = TokenSettings.of(parameters)
         self._form = {"grant_type": self.grant_type, **form, **self._extra}
         if self.scope:
             self._form["scope"] = self.scope
@@ -59,6 +56,13 @@ class FormGrant(GrantAuth):
             settings,
         )
         self.token_endpoint = TokenEndpoint(self.token_url, settings, authentication)
+
+    def _shown(self) -> dict[str, Any]:
+        """What the repr shows between the token URL and the scope (secrets as ``HIDDEN``)."""
+        return {}
+
+    def __repr__(self) -> str:
+        return self._repr(token_url=self.token_url, **self._shown(), scope=self.scope, extra_parameters=sorted(self._extra))
 
     @property
     def data(self) -> dict[str, str]:

@@ -62,15 +62,13 @@ class OAuth2Implicit(BrowserGrant):
             authorization_url,
             identity={"token_field_name": token_field_name},
             secret_identity={},
-            # Known once the effective response type is: fixed just below.
+            # Known once the effective response type is, like the token field: set just below.
             grant_field="",
             response_type=response_type,
             query=query,
             generate_nonce=generate_nonce,
-            redirect=RedirectSettings(redirect_uri_domain, redirect_uri_endpoint, redirect_uri_port, timeout),
-            settings=TokenSettings(
-                header_name, header_value, early_expiry, timeout, retry_on_invalid_token=retry_on_invalid_token
-            ),
+            redirect=RedirectSettings.of(locals()),
+            settings=TokenSettings.of(locals(), token_field_name="access_token"),
         )
         if token_field_name is None:
             token_field_name = "id_token" if self.response_type == "id_token" else "access_token"

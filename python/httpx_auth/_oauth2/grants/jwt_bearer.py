@@ -12,7 +12,7 @@ from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.grants.form import FormGrant
 from httpx_auth._oauth2.parameters import HIDDEN
-from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication
 from httpx_auth._oauth2.signed_jwt import ASYMMETRIC, SigningKey, new_jti
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import Form
@@ -53,13 +53,11 @@ class OAuth2JwtBearer(FormGrant):
             for each token request.
         claims: more claims for the assertion (Google's ``scope``, say).
         lifetime: seconds the assertion is valid (300).
-        scope: the scope requested, a string or a list of strings.
         client_auth, client_auth_method: client authentication, when the server wants it
             besides the assertion: a ``(client_id, client_secret)`` pair or an httpx Auth
             (``None`` by default).
-        token_field_name, header_name, header_value, early_expiry, timeout, client, dpop,
-            retry_on_invalid_token: see ``GrantAuth`` and ``TokenSettings``.
-        **kwargs: extra body parameters of the token request.
+        scope, token_field_name, header_name, header_value, early_expiry, timeout, client,
+            dpop, retry_on_invalid_token, **kwargs: as ``OAuth2ClientCredentials``.
     """
 
     grant_type = JWT_BEARER_GRANT
@@ -118,23 +116,11 @@ class OAuth2JwtBearer(FormGrant):
             secrets = {"key": self._key.fingerprint}
         self._assertion = assertion
         super().__init__(
-            token_url,
+            locals(),
             {},
             identity=identity,
             secrets=secrets,
             authentication=ClientAuthentication(client_auth, client_auth_method),
-            scope=scope,
-            extra=kwargs,
-            settings=TokenSettings(
-                header_name,
-                header_value,
-                early_expiry,
-                timeout,
-                client,
-                token_field_name,
-                dpop=dpop,
-                retry_on_invalid_token=retry_on_invalid_token,
-            ),
         )
 
     def signed_assertion(self) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from httpx_auth import _validation as check
 from httpx_auth._oauth2.grants.form import FormGrant
 from httpx_auth._oauth2.parameters import HIDDEN
-from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuth, ClientAuthentication, TokenSettings
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuth, ClientAuthentication
 
 
 class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
@@ -20,17 +20,9 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         client_auth: how the client authenticates to the token endpoint, when it must:
             a ``(client_id, client_secret)`` pair, a client id alone (with
             ``private_key_jwt``), or any httpx Auth instance.
-        client_auth_method: ``"client_secret_basic"`` (HTTP Basic, the default),
-            ``"client_secret_post"`` (body parameters), ``"client_secret_jwt"`` or
-            ``"private_key_jwt"`` (JWT client assertions).
-        private_key, key_id, signing_algorithm, assertion_audience: the JWT client
-            assertion (see ``docs/service-auth.md``).
-        scope: the scope requested, a string or a list of strings.
-        token_field_name: the field of the answer that holds the token.
-        header_name, header_value, early_expiry, timeout, client, dpop: see ``GrantAuth``.
-        retry_on_invalid_token: on a cached token answered 401 invalid_token (RFC 6750), get a
-            new token and send the request once more (``True``; see ``TokenSettings``).
-        **kwargs: extra body parameters of the token request.
+        client_auth_method, private_key, key_id, signing_algorithm, assertion_audience,
+            scope, token_field_name, header_name, header_value, early_expiry, timeout,
+            client, dpop, retry_on_invalid_token, **kwargs: as ``OAuth2ClientCredentials``.
 
     A refresh token in the answer is used to renew the token before asking again
     with the password.
@@ -64,31 +56,13 @@ class OAuth2ResourceOwnerPasswordCredentials(FormGrant):
         self.username = check.text("username", username)
         password = check.text("password", password)
         super().__init__(
-            token_url,
+            locals(),
             {"username": self.username, "password": password},
             identity={"username": self.username},
             secrets={"password": password, "client_auth": client_auth},
-            authentication=ClientAuthentication(client_auth, client_auth_method, private_key=private_key, key_id=key_id, signing_algorithm=signing_algorithm, assertion_audience=assertion_audience),
-            scope=scope,
-            extra=kwargs,
-            settings=TokenSettings(
-                header_name,
-                header_value,
-                early_expiry,
-                timeout,
-                client,
-                token_field_name,
-                dpop=dpop,
-                retry_on_invalid_token=retry_on_invalid_token,
-            ),
+            authentication=ClientAuthentication.of(locals()),
         )
 
-    def __repr__(self) -> str:
-        return self._repr(
-            token_url=self.token_url,
-            username=self.username,
-            password=HIDDEN,
-            client_auth=None if self.token_endpoint.authentication.client_auth is None else HIDDEN,
-            scope=self.scope,
-            extra_parameters=sorted(self._extra),
-        )
+    def _shown(self) -> dict[str, Any]:
+        client_auth = self.token_endpoint.authentication.client_auth
+        return {"username": self.username, "password": HIDDEN, "client_auth": None if client_auth is None else HIDDEN}

@@ -12,7 +12,7 @@ from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.grants.form import FormGrant
 from httpx_auth._oauth2.grants.jwt_bearer import callable_identity, fetch_text
 from httpx_auth._oauth2.parameters import HIDDEN
-from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication
 from httpx_auth._oauth2.token import Token
 
 TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
@@ -66,13 +66,12 @@ class OAuth2TokenExchange(FormGrant):
         actor_token, actor_token_type: the acting party's token (delegation), the same way.
         audience, resource: where the new token is to be used (a string or a list).
         requested_token_type: the type of token wanted (same names as above).
-        scope: the scope requested, a string or a list of strings.
-        client_auth, client_auth_method, private_key, key_id, signing_algorithm,
-            assertion_audience: client authentication, as for
-            ``OAuth2ResourceOwnerPasswordCredentials`` (``None``: a public client).
-        token_field_name, header_name, header_value, early_expiry, timeout, client, dpop,
-            retry_on_invalid_token: see ``GrantAuth`` and ``TokenSettings``.
-        **kwargs: extra body parameters of the token request.
+        client_auth: client authentication, as for ``OAuth2ResourceOwnerPasswordCredentials``
+            (``None``: a public client).
+        scope, client_auth_method, private_key, key_id, signing_algorithm,
+            assertion_audience, token_field_name, header_name, header_value, early_expiry,
+            timeout, client, dpop, retry_on_invalid_token, **kwargs: as
+            ``OAuth2ClientCredentials``.
     """
 
     grant_type = TOKEN_EXCHANGE_GRANT
@@ -124,7 +123,7 @@ class OAuth2TokenExchange(FormGrant):
         # RFC 8693 §2.1: audience and resource may be repeated.
         self._multi = {name: values for name, values in (("audience", self.audience), ("resource", self.resource)) if values}
         super().__init__(
-            token_url,
+            locals(),
             form,
             identity={
                 **form,
@@ -134,26 +133,7 @@ class OAuth2TokenExchange(FormGrant):
                 "actor": callable_identity(self._actor) if callable(self._actor) else None,
             },
             secrets={"subject_token": self._subject if isinstance(self._subject, str) else None, "actor_token": self._actor if isinstance(self._actor, str) else None},
-            authentication=ClientAuthentication(
-                client_auth,
-                client_auth_method,
-                private_key=private_key,
-                key_id=key_id,
-                signing_algorithm=signing_algorithm,
-                assertion_audience=assertion_audience,
-            ),
-            scope=scope,
-            extra=kwargs,
-            settings=TokenSettings(
-                header_name,
-                header_value,
-                early_expiry,
-                timeout,
-                client,
-                token_field_name,
-                dpop=dpop,
-                retry_on_invalid_token=retry_on_invalid_token,
-            ),
+            authentication=ClientAuthentication.of(locals()),
         )
 
     def _token_text(self, name: str, source: TokenSource) -> Generator[Any, Any, str]:
