@@ -3,7 +3,6 @@ service accounts and Salesforce's JWT bearer flow use it."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Generator, Mapping
 from typing import Any
@@ -13,7 +12,7 @@ from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.grants.form import FormGrant
 from httpx_auth._oauth2.parameters import HIDDEN
-from httpx_auth._oauth2.settings import ASSERTION_OPTIONS, CLIENT_SECRET_BASIC, ClientAuthentication
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, PrefixedClientAuthentication
 from httpx_auth._oauth2.signed_jwt import ASYMMETRIC, SigningKey, new_jti
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import Form
@@ -22,22 +21,6 @@ JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 
 # Claims the grant sets itself; ``claims=`` may not override them.
 _RESERVED = ("iss", "sub", "aud", "iat", "exp", "jti")
-
-
-# The client assertion's options, under the names this grant gives them: its own
-# private_key, key_id and signing_algorithm sign the grant's assertion.
-CLIENT_ASSERTION_OPTIONS = {name: f"client_{name}" for name in ASSERTION_OPTIONS}
-
-
-def _client_authentication(parameters: Mapping[str, Any]) -> ClientAuthentication:
-    """The grant's client authentication, from its constructor's ``parameters``; errors
-    name the grant's parameters (``client_private_key``, not ``private_key``)."""
-    options = {field: parameters[name] for field, name in CLIENT_ASSERTION_OPTIONS.items()}
-    try:
-        return ClientAuthentication.of(parameters, **options)
-    except InvalidParameter as error:
-        renamed = re.sub(r"\b(\w+)\b", lambda m: CLIENT_ASSERTION_OPTIONS.get(m.group(1), m.group(1)), str(error))
-        raise InvalidParameter(renamed) from None
 
 
 def callable_identity(value: Callable[..., Any]) -> str:
@@ -147,7 +130,7 @@ class OAuth2JwtBearer(FormGrant):
             {},
             identity=identity,
             secrets=secrets,
-            authentication=_client_authentication(locals()),
+            authentication=PrefixedClientAuthentication.of(locals()),
         )
 
     def signed_assertion(self) -> str:
