@@ -86,6 +86,9 @@ CASES: dict[str, Callable[[], Any]] = {
         "https://as.example/device", "https://as.example/token", "cid", ["a", "b"], client_secret="s", audience="api"
     ),
     "okta-device": lambda: httpx_auth.OktaDeviceCode("dev.okta.example", "cid"),
+    "device-dpop": lambda: httpx_auth.OAuth2DeviceCode(  # issue 14: DPoP on the device grant
+        "https://as.example/device", "https://as.example/token", "cid", dpop=httpx_auth.DPoPKey(_fixed_ec_key())
+    ),
     "entra-device": lambda: httpx_auth.AzureActiveDirectoryDeviceCode("tenant", "cid", scope="openid offline_access"),
 }
 

@@ -8,6 +8,7 @@ keeps running and no thread is held.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Generator
 from typing import Any
@@ -28,7 +29,6 @@ from httpx_auth._oauth2.parameters import HIDDEN, absolute_url, extra_parameters
 from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint
-from httpx_auth._oauth2.token_response import token_from_response
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SLOW_DOWN_STEP = 5.0  # RFC 8628 §3.5: seconds added to the interval on "slow_down"
@@ -55,6 +55,9 @@ class OAuth2DeviceCode(GrantAuth):
         revocation_url: the revocation endpoint used by ``revoke`` (RFC 7009).
         timeout: seconds to wait for the user's approval, and for each request (300).
         header_name, header_value, early_expiry, client, retry_on_invalid_token: see ``TokenSettings``.
+        dpop: ``True`` or a ``DPoPKey``: DPoP-bound tokens (RFC 9449). The polls and
+            refreshes carry a proof; the device authorization request does not (RFC 9449
+            binds at the token endpoint).
         **kwargs: extra body parameters of the device authorization request.
     """
 
@@ -80,6 +83,7 @@ class OAuth2DeviceCode(GrantAuth):
         timeout: float = 300.0,
         client: Any = None,
         retry_on_invalid_token: bool = True,
+        dpop: Any = None,
         **kwargs: Any,
     ) -> None:
         self.device_authorization_url = absolute_url("device_authorization_url", device_authorization_url)
@@ -117,8 +121,10 @@ class OAuth2DeviceCode(GrantAuth):
             locals(), client_auth=None if client_secret is None else (self.client_id, client_secret)
         )
         self.token_endpoint = TokenEndpoint(self.token_url, settings, authentication)
-        # The same client authentication as the token requests.
-        self.device_endpoint = TokenEndpoint(self.device_authorization_url, settings, authentication)
+        # The same client authentication as the token requests, without DPoP proofs.
+        self.device_endpoint = TokenEndpoint(
+            self.device_authorization_url, dataclasses.replace(settings, dpop=None), authentication
+        )
         # The device authorization request names the client even when it authenticates
         # (RFC 8628 §3.1; servers such as django-oauth-toolkit require it).
         self._device_form = {"client_id": self.client_id, **self._extra}
@@ -158,7 +164,7 @@ class OAuth2DeviceCode(GrantAuth):
             yield Sleep(interval)
             response = yield from self.token_endpoint.post(request, data)
             try:
-                return token_from_response(response, self.settings.token_field_name)
+                return self.token_endpoint.token_of(response, self.settings.token_field_name)
             except InvalidGrantRequest as error:
                 if error.error == "slow_down":
                     interval += SLOW_DOWN_STEP
