@@ -89,6 +89,10 @@ CASES: dict[str, Callable[[], Any]] = {
     "device-dpop": lambda: httpx_auth.OAuth2DeviceCode(  # issue 14: DPoP on the device grant
         "https://as.example/device", "https://as.example/token", "cid", dpop=httpx_auth.DPoPKey(_fixed_ec_key())
     ),
+    "device-private-key-jwt": lambda: httpx_auth.OAuth2DeviceCode(  # and client assertions
+        "https://as.example/device", "https://as.example/token", "cid", client_auth_method="private_key_jwt",
+        private_key=_fixed_ec_key(), signing_algorithm="ES256", key_id="k",
+    ),
     "entra-device": lambda: httpx_auth.AzureActiveDirectoryDeviceCode("tenant", "cid", scope="openid offline_access"),
 }
 

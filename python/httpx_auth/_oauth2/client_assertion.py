@@ -219,13 +219,14 @@ def client_auth_method(
     factory, needs_secret = METHODS[check_method(method)]
     client_id = check.text("client_id", client_id)
     if needs_secret:
-        if client_secret is None:
-            raise InvalidParameter(f"client_auth_method={method!r} needs a client_secret.")
-        client_secret = check.text("client_secret", client_secret, allow_empty=method != CLIENT_SECRET_JWT)
+        # A key given with a secret method is the likelier mistake than a missing secret.
         if private_key is not None or key_id is not None:
             raise InvalidParameter(
                 f"{key} and {key_id_name} are used with client_auth_method='private_key_jwt' only, not {method!r}."
             )
+        if client_secret is None:
+            raise InvalidParameter(f"client_auth_method={method!r} needs a client_secret.")
+        client_secret = check.text("client_secret", client_secret, allow_empty=method != CLIENT_SECRET_JWT)
     elif private_key is None:
         raise InvalidParameter(f"client_auth_method='private_key_jwt' needs a {key}.")
     jwt_method = method in (CLIENT_SECRET_JWT, PRIVATE_KEY_JWT)
