@@ -9,7 +9,8 @@ no call site lists the options again.
 
 - ``TokenSettings``: how a token is obtained and sent (every grant).
 - ``RedirectSettings``: where the browser sends the reply (browser grants).
-- ``ClientAuthentication``: how the client authenticates at the token endpoint.
+- ``ClientAuthentication``: how the client authenticates at the token endpoint
+  (``PrefixedClientAuthentication``: the same, its key options named ``client_...``).
 - ``OAuth2``: the process-wide settings (token cache, pages shown in the browser).
 """
 

@@ -17,6 +17,7 @@ from httpx_auth import _validation as check
 from httpx_auth._base import Sleep
 from httpx_auth._errors import InvalidGrantRequest, InvalidParameter, TimeoutOccurred
 from httpx_auth._oauth2.cache_key import make_cache_key
+from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
 from httpx_auth._oauth2.device_authorization import (
     DeviceAuthorization,
     DisplayHook,
@@ -26,7 +27,6 @@ from httpx_auth._oauth2.device_authorization import (
 )
 from httpx_auth._oauth2.grant import PATIENCE_MARGIN, GrantAuth
 from httpx_auth._oauth2.parameters import HIDDEN, absolute_url, extra_parameters, scope_text
-from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
 from httpx_auth._oauth2.settings import ASSERTION_OPTIONS, CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint
