@@ -58,8 +58,6 @@ def main() -> int:
     parser.add_argument("--no-rust", action="store_true", help="take the Rust toolchain off PATH")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the venv")
     parser.add_argument("--smoke-only", action="store_true", help="no dev extra, no test suite")
-    parser.add_argument("--known-failure", action="append", default=[], metavar="TEST",
-                        help="a test (path[::name], from the repository root) known to fail here: deselected, and named")
     args = parser.parse_args()
     cargo = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
     version = cargo.split('version = "', 1)[1].split('"', 1)[0]
@@ -87,9 +85,6 @@ def main() -> int:
             pytest = [python, "-m", "pytest", "-p", "dist_guard", "-p", "no:cacheprovider", "-q"]
             pytest += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), "-m", "not integration"]
             guard = {"PYTHONPATH": str(HERE), "HTTPX_AUTH_EXPECT_BACKEND": args.backend}
-            for test in args.known_failure:
-                print(f"dist_test: KNOWN FAILURE, deselected: {test}")
-                pytest += ["--deselect", test]  # a node id: relative to --rootdir
             run([*pytest, str(ROOT / "tests")], {**env, **guard}, cwd=scratch)
     print(f"dist_test: ok: {args.artifact.name} ({args.backend}, {Path(args.python).name})")
     return 0

@@ -128,7 +128,10 @@ class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
             while True:
                 while isinstance(outgoing, Offload):
                     outgoing = _step_sync(flow, outgoing)
-                response = yield outgoing
+                try:
+                    response = yield outgoing
+                except GeneratorExit:
+                    break  # see CLOSED_BY_CLIENT
                 if self.requires_response_body or is_internal(outgoing):
                     response.read()
                 outgoing = flow.send(response)
@@ -160,10 +163,13 @@ class AuthBase(*AUTH_BASES, SupportMultiAuth):  # type: ignore[misc]
 
 
 # CLOSED_BY_CLIENT: httpx closes an auth flow whose request could not be sent (a
-# timeout, a connection error) while that error propagates. A flow closed outside any
-# exception handler sees that error as the ``__context__`` of its GeneratorExit (a
-# single flight's leader hands it to its waiters). Async generators only see it when
-# every async layer leaves its ``except GeneratorExit`` before closing what it drives.
+# timeout, a connection error) while that error propagates. A generator that leaves its
+# ``except GeneratorExit`` sees that error in ``sys.exc_info()`` (the exception its
+# closer handles), on CPython as on PyPy; a single flight's leader hands it to its
+# waiters. So every layer that drives a flow catches GeneratorExit, leaves the handler
+# (``break``/``return``) and closes what it drives in ``finally``: closed inside the
+# handler, the flow would see only that GeneratorExit. (The GeneratorExit's
+# ``__context__`` is no substitute: PyPy does not set it.)
 
 
 def _once(request: Any) -> Generator[Any, Any, None]:
@@ -237,7 +243,8 @@ class MultiAuth(AuthBase):
 # last response the rest received back to the first auth. The async chain cannot
 # `return` a value, so it yields a _Done marker carrying the last response instead
 # (except the outermost, driven by the client). Flows are closed at once when the chain
-# is (their cleanup releases a token flight), outside any handler (see CLOSED_BY_CLIENT).
+# is (their cleanup releases a token flight; the garbage collector may come much later,
+# on PyPy), outside any handler (see CLOSED_BY_CLIENT).
 
 
 def _chain_sync(auths: tuple[Any, ...], request: Any, flow_of: Any) -> Generator[Any, Any, Any]:
@@ -248,16 +255,22 @@ def _chain_sync(auths: tuple[Any, ...], request: Any, flow_of: Any) -> Generator
             request.read()
         return (yield from _chain_sync(auths[1:], auths[0]._apply(request), flow_of))
     flow = flow_of(auths[0], request)
-    outgoing = next(flow)
-    while True:
-        if is_internal(outgoing):
-            response = yield outgoing
-        else:
-            response = yield from _chain_sync(auths[1:], outgoing, flow_of)
-        try:
-            outgoing = flow.send(response)
-        except StopIteration:
-            return response
+    try:
+        outgoing = next(flow)
+        while True:
+            try:
+                if is_internal(outgoing):
+                    response = yield outgoing
+                else:
+                    response = yield from _chain_sync(auths[1:], outgoing, flow_of)
+            except GeneratorExit:
+                return None  # and close below, outside the handler
+            try:
+                outgoing = flow.send(response)
+            except StopIteration:
+                return response
+    finally:
+        flow.close()
 
 
 def _is_plain_one_step(auth: Any) -> bool:

@@ -157,6 +157,30 @@ async def test_a_flow_is_closed_at_once_when_the_request_fails(http: ModuleType)
     assert sync_auth.cleaned_up and async_auth.cleaned_up
 
 
+class KeptFlowAuth(CleanupAuth):
+    """Keeps a reference to each of its flows: only an explicit close can finish them
+    (as on PyPy, where a dropped generator is closed when the collector comes by)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flows: list[Any] = []
+
+    def sync_auth_flow(self, request: Any) -> Generator[Any, Any, None]:
+        flow = super().sync_auth_flow(request)
+        self.flows.append(flow)
+        return flow
+
+
+@pytest.mark.parametrize("position", ["first", "middle"])
+def test_closing_a_sync_combination_closes_its_flows_at_once(position: str) -> None:
+    kept = KeptFlowAuth()
+    auth = kept + TagAuth("a") if position == "first" else TagAuth("a") + kept + TagAuth("b")
+    flow = auth.sync_auth_flow(httpx.Request("GET", "https://api.example/"))
+    next(flow)
+    flow.close()
+    assert kept.cleaned_up and kept.flows[0].gi_frame is None
+
+
 class LoudApiKey(httpx_auth.HeaderApiKey):
     """A subclass that changes the flow: the in-place fast path must not bypass it."""
 

@@ -105,6 +105,8 @@ def run_sync(client: Any, steps: Generator[Any, Any, None]) -> None:
                 item = steps.send(client.send(item, auth=None))
     except StopIteration:
         return
+    finally:
+        steps.close()  # at once when a request failed, not when collected
 
 
 async def run_async(client: Any, steps: Generator[Any, Any, None]) -> None:
@@ -120,3 +122,5 @@ async def run_async(client: Any, steps: Generator[Any, Any, None]) -> None:
                 item = steps.send(await client.send(item, auth=None))
     except StopIteration:
         return
+    finally:
+        steps.close()

@@ -20,6 +20,7 @@ awaits, holding no worker thread however many tasks wait.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Generator, Hashable
@@ -177,25 +178,35 @@ def _lead(
     except Exception as error:
         fail(flight, error)
         raise
-    except GeneratorExit as exit:
-        cause = _cause_of_close(exit)
-        if cause is None:
-            abandon(flight)  # closed by its client for no error (a cancellation...)
-        else:
-            fail(flight, cause)
-        raise
+    except GeneratorExit:
+        pass  # closed: what for is only known outside this handler (see below)
     except BaseException:  # cancellation, interrupts
         abandon(flight)
         raise
-    succeed(flight, token)
-    return token
+    else:
+        succeed(flight, token)
+        return token
+    cause = _cause_of_close()
+    if cause is None:
+        abandon(flight)  # closed for no error (a cancellation, its owner let go): a waiter takes over
+    else:
+        fail(flight, cause)
+    raise GeneratorExit
 
 
-def _cause_of_close(exit: GeneratorExit) -> Exception | None:
-    """The error being raised when the flow was closed, if any: the client closes the
-    flow of a request whose send raised (a timeout, a connection error)."""
-    cause = exit.__context__
-    while isinstance(cause, GeneratorExit):  # the drivers close the flows they drive
+def _cause_of_close() -> Exception | None:
+    """The error being raised by whoever closed the flow, if any: the client closes
+    the flow of a request whose send raised (a timeout, a connection error).
+
+    Called outside any handler, ``sys.exc_info()`` gives the exception the closer is
+    handling (a generator sees its caller's): CPython and PyPy agree on this, unlike on
+    the ``__context__`` of the GeneratorExit that ``close()`` raises, which PyPy leaves
+    empty. Every layer driving a flow closes it outside its own ``except GeneratorExit``
+    (see ``_base.CLOSED_BY_CLIENT``); one that does not hides the error behind its
+    GeneratorExit, whose ``__context__`` is then the last resort (CPython only).
+    """
+    cause = sys.exc_info()[1]
+    while isinstance(cause, GeneratorExit):
         cause = cause.__context__
     return cause if isinstance(cause, Exception) else None
 
@@ -221,3 +232,5 @@ def run_once(
     except StopIteration as done:
         token: Token = done.value
         return token
+    finally:
+        steps.close()  # a waiter interrupted in its wait leaves at once

@@ -141,7 +141,8 @@ def relay(flow: Generator[Any, Any, Any], outgoing: Callable[[Any], Any]) -> Gen
     """``yield from flow``, with each yielded item passed through ``outgoing`` first.
 
     Returns what ``flow`` returned and the last value sent into it. Exceptions thrown
-    in (an ``Offload`` that failed) are thrown into ``flow``; closing closes it.
+    in (an ``Offload`` that failed) are thrown into ``flow``; closing closes it (outside
+    the handler, see ``_base.CLOSED_BY_CLIENT``).
     """
     last: Any = None
     try:
@@ -150,11 +151,13 @@ def relay(flow: Generator[Any, Any, Any], outgoing: Callable[[Any], Any]) -> Gen
             try:
                 last = yield outgoing(item)
             except GeneratorExit:
-                flow.close()
-                raise
+                break
             except BaseException as error:
                 item = flow.throw(error)
             else:
                 item = flow.send(last)
     except StopIteration as done:
         return done.value, last
+    finally:
+        flow.close()
+    raise GeneratorExit  # closed: the flow above us is being closed too

@@ -234,6 +234,7 @@ def run_sync(client: Any, program: Program[T]) -> T | Down:
     except failures() as error:
         return Down(error)
     finally:
+        program.close()
         if targets.pubsub is not None:
             with contextlib.suppress(*failures()):
                 targets.pubsub.close()
@@ -251,6 +252,7 @@ async def run_async(client: Any, program: Program[T]) -> T | Down:
     except failures() as error:
         return Down(error)
     finally:
+        program.close()
         if targets.pubsub is not None:
             with contextlib.suppress(*failures()):
                 await targets.pubsub.aclose()
