@@ -10,7 +10,7 @@ import asyncio
 import json
 from types import ModuleType
 from typing import Any, Union
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 
@@ -69,3 +69,9 @@ def call(http: ModuleType, mode: str, auth: Any, server: Server, url: str = API_
 def authorization(response: Any) -> Any:
     """The Authorization header the API received."""
     return json.loads(response.content)["authorization"]
+
+
+def query(url: str | None) -> dict[str, list[str]]:
+    """The query parameters of the URL the browser was asked to open."""
+    assert url is not None
+    return parse_qs(urlsplit(url).query)

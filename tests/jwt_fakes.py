@@ -18,8 +18,9 @@ ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]
 
 @functools.lru_cache(maxsize=None)
 def private_key(kind: str) -> Any:
-    """One cryptography private key per kind ("rsa", "ec", "ed25519", "rsa1024", "p384")."""
-    if kind == "rsa":
+    """One cryptography private key per kind ("rsa", "ec", "ed25519", "rsa1024", "p384", and
+    "rsa2", another RSA key, for the tests that sign with two)."""
+    if kind in ("rsa", "rsa2"):
         return rsa.generate_private_key(public_exponent=65537, key_size=2048)
     if kind == "rsa1024":
         return rsa.generate_private_key(public_exponent=65537, key_size=1024)
@@ -50,7 +51,7 @@ def public_pem(kind: str) -> str:
     )
 
 
-_JOSE_KEYS = {"rsa": RSAKey, "ec": ECKey, "ed25519": OKPKey}
+_JOSE_KEYS = {"rsa": RSAKey, "rsa2": RSAKey, "ec": ECKey, "ed25519": OKPKey}
 
 
 def private_jwk(kind: str) -> dict[str, Any]:
@@ -58,13 +59,15 @@ def private_jwk(kind: str) -> dict[str, Any]:
     return dict(_JOSE_KEYS[kind].import_key(pem(kind)).as_dict(private=True))
 
 
-def verify(token: str, algorithm: str, key: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(header, claims) of ``token`` once its signature checks with ``key`` (the public PEM
-    of a kind, or the shared secret for HS256); raises when it does not."""
+def verify(token: str, algorithm: str, key: Any, kind: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(header, claims) of ``token`` once its signature checks with ``key`` (the shared
+    secret for HS256) or the public key of ``kind`` (by default the algorithm's kind);
+    raises when it does not."""
     if algorithm == "HS256":
         jose_key: Any = OctKey.import_key(key.encode() if isinstance(key, str) else key)
     else:
-        jose_key = _JOSE_KEYS[KIND[algorithm]].import_key(public_pem(KIND[algorithm]))
+        kind = kind or KIND[algorithm]
+        jose_key = _JOSE_KEYS[kind].import_key(public_pem(kind))
     registry = jws.JWSRegistry(algorithms=[algorithm])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # joserfc flags "EdDSA" as deprecated (RFC 9864), still valid

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from httpx_auth import InvalidGrantRequest, OAuth2ClientCredentials, OAuth2JwtBearer, OAuth2TokenExchange
+from httpx_auth import InvalidGrantRequest, OAuth2, OAuth2ClientCredentials, OAuth2JwtBearer, OAuth2TokenExchange
 
 from ._clients import Sender
 from ._service_fixtures import ServiceServer
@@ -72,6 +72,49 @@ async def test_jwt_bearer_grant(service_server: ServiceServer, sender: Sender) -
     assert reply.json() == {"client_id": service_server.client_id, "subject": service_server.user, "scope": None}
     [event] = _events_since(service_server, mark)
     assert event["grant_type"] == "urn:ietf:params:oauth:grant-type:jwt-bearer" and event["status"] == 200
+
+
+def _bearer_with_client_key(server: ServiceServer, client_key: Any, **client_options: Any) -> OAuth2JwtBearer:
+    """The JWT bearer grant (its assertion signed with the registered RSA key), the
+    client authenticating with private_key_jwt, ES256, signed with ``client_key``."""
+    return OAuth2JwtBearer(
+        server.token_url, server.client_id, server.user, private_key=server.rsa_pem, key_id="rsa-1",
+        client_auth=server.client_id, client_auth_method="private_key_jwt", client_private_key=client_key,
+        client_signing_algorithm="ES256", **client_options,
+    )
+
+
+async def test_jwt_bearer_grant_with_private_key_jwt(service_server: ServiceServer, sender: Sender) -> None:
+    """The grant's assertion signed with the RSA key and the client's with the EC key: the
+    server verifies both (each against the registered JWKS, the client's aud being the
+    token endpoint, its jti single-use) and sees no Basic header; a new token each time."""
+    auth = _bearer_with_client_key(service_server, service_server.ec_pem, client_key_id="ec-1")
+    mark = len(service_server.events())
+    # Between the requests the token is forgotten: the second gets a new one (new jtis).
+    replies = await sender.get_all([service_server.resource_url] * 2, auth, between=lambda _: OAuth2.token_cache.clear())
+    for reply in replies:
+        assert reply.status_code == 200, reply.text
+        assert reply.json() == {"client_id": service_server.client_id, "subject": service_server.user, "scope": None}
+    events = _events_since(service_server, mark)
+    assert [(e["grant_type"], e["client_auth"], e["basic_header"], e["status"]) for e in events] == [
+        ("urn:ietf:params:oauth:grant-type:jwt-bearer", "private_key_jwt", False, 200)
+    ] * 2
+
+
+async def test_jwt_bearer_grant_with_a_client_key_the_server_does_not_know(
+    service_server: ServiceServer, sender: Sender
+) -> None:
+    """The same grant, its own assertion valid, but the client assertion signed with a
+    key the server has not registered: the client is refused (so it was verified)."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    auth = _bearer_with_client_key(service_server, ec.generate_private_key(ec.SECP256R1()))
+    mark = len(service_server.events())
+    with pytest.raises(InvalidGrantRequest, match="invalid_client"):
+        await sender.get_all([service_server.resource_url], auth)
+    [event] = _events_since(service_server, mark)
+    # 400: the credentials were in the body (RFC 6749 §5.2 keeps 401 for the Authorization header).
+    assert (event["status"], event["error"], event["client_auth"]) == (400, "invalid_client", None)
 
 
 async def test_the_server_refuses_a_key_it_does_not_know(service_server: ServiceServer, sender: Sender) -> None:

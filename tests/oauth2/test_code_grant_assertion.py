@@ -3,19 +3,24 @@ endpoint with JWT client assertions, and with DPoP; assertions verified with jos
 
 from __future__ import annotations
 
-import base64
-import json
 from types import ModuleType
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from joserfc import jws
-from joserfc.jwk import ECKey
 
-from httpx_auth import DPoPKey, InvalidParameter, OAuth2AuthorizationCode, OAuth2AuthorizationCodePKCE, OktaAuthorizationCode
+from httpx_auth import (
+    DPoPKey,
+    InvalidParameter,
+    OAuth2AuthorizationCode,
+    OAuth2AuthorizationCodePKCE,
+    OktaAuthorizationCode,
+    WakaTimeAuthorizationCode,
+)
 from httpx_auth.testing import BrowserMock
-from browser_fakes import AUTHORIZATION_URL, MODES, REDIRECT_URI, TOKEN_URL, Server, authorization, call
+from browser_fakes import API_URL, AUTHORIZATION_URL, MODES, REDIRECT_URI, TOKEN_URL, Server, authorization, call
 from jwt_fakes import pem, verify
+from test_dpop import check_proof
 
 REPLY = "http://localhost:5000/?code=the-code&state={state}"
 SECRET = "a-shared-secret-of-at-least-32-bytes!"
@@ -74,12 +79,26 @@ def test_dpop_code_grant(browser_mock: BrowserMock, http: ModuleType, mode: str,
     auth = OAuth2AuthorizationCode(AUTHORIZATION_URL, TOKEN_URL, client_id="cid", dpop=key)
     response = call(http, mode, auth, server)
     assert authorization(response) == "DPoP tok"
-    proof = server.token_requests[0].headers["dpop"]
-    header = json.loads(base64.urlsafe_b64decode(proof.split(".")[0] + "=="))
-    compact = jws.deserialize_compact(proof, ECKey.import_key(header["jwk"]), registry=jws.JWSRegistry(algorithms=["ES256"]))
-    claims = json.loads(compact.payload)
-    assert claims["htm"] == "POST" and claims["htu"] == TOKEN_URL and "ath" not in claims
-    assert ECKey.import_key(header["jwk"]).thumbprint() == key.thumbprint  # the key the code is bound to
+    proof = check_proof(server.token_requests[0].headers["dpop"], "POST", TOKEN_URL)
+    assert proof["jkt"] == key.thumbprint  # the key the code is bound to
+
+
+@MODES
+def test_dpop_wakatime(browser_mock: BrowserMock, http: ModuleType, mode: str, backend: str) -> None:
+    tab = browser_mock.add_response(None, "http://localhost:5000/?code=c&state={state}")
+    server = Server(http, {**ANSWER, "token_type": "DPoP"})
+    auth = WakaTimeAuthorizationCode("waka-id", "waka-secret", ["email", "read_stats"], dpop=True)
+    assert authorization(call(http, mode, auth, server)) == "DPoP tok"
+    assert tab.opened_url is not None
+    assert parse_qs(urlsplit(tab.opened_url).query)["dpop_jkt"] == [auth.dpop.key.thumbprint]
+    token_request = server.token_requests[0]
+    assert str(token_request.url) == "https://wakatime.com/oauth/token"
+    assert check_proof(token_request.headers["dpop"], "POST", "https://wakatime.com/oauth/token")["jkt"] == auth.dpop.key.thumbprint
+    assert server.form()["client_secret"] == "waka-secret"  # WakaTime's client authentication, unchanged
+    api_proof = check_proof(server.api_requests[0].headers["dpop"], "GET", API_URL, token="tok")
+    assert api_proof["jkt"] == auth.dpop.key.thumbprint
+    plain = WakaTimeAuthorizationCode("waka-id", "waka-secret", ["email", "read_stats"])
+    assert plain.cache_key != auth.cache_key and plain.dpop is None
 
 
 @pytest.mark.parametrize(

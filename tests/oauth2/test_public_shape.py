@@ -67,19 +67,40 @@ CASES: dict[str, Callable[[], Any]] = {
     "token-exchange": lambda: httpx_auth.OAuth2TokenExchange(
         "https://as.example/token", "subject", "jwt", audience=["a", "b"], requested_token_type="access_token"
     ),
+    # Added with issue 14: client authentication at the JWT bearer grant's token endpoint,
+    # and DPoP on WakaTime's code grant (fixed keys, so that fingerprints are stable).
+    "jwt-bearer-private-key-jwt": lambda: httpx_auth.OAuth2JwtBearer(
+        "https://as.example/token", "iss", "sub", private_key=_fixed_ec_key(), signing_algorithm="ES256",
+        client_auth="cid", client_auth_method="private_key_jwt", client_private_key=_fixed_ec_key(0x5EEE),
+        client_signing_algorithm="ES256", client_key_id="ck", client_assertion_audience="https://as.example",
+    ),
+    "jwt-bearer-client-secret-post": lambda: httpx_auth.OAuth2JwtBearer(
+        "https://as.example/token", "iss", "sub", private_key=_fixed_ec_key(), signing_algorithm="ES256",
+        client_auth=("cid", "secret"), client_auth_method="client_secret_post",
+    ),
+    "wakatime-dpop": lambda: httpx_auth.WakaTimeAuthorizationCode(
+        "cid", "csecret", "email", dpop=httpx_auth.DPoPKey(_fixed_ec_key())
+    ),
     # Added with issue 13 (the device authorization grant).
     "device": lambda: httpx_auth.OAuth2DeviceCode(
         "https://as.example/device", "https://as.example/token", "cid", ["a", "b"], client_secret="s", audience="api"
     ),
     "okta-device": lambda: httpx_auth.OktaDeviceCode("dev.okta.example", "cid"),
+    "device-dpop": lambda: httpx_auth.OAuth2DeviceCode(  # issue 14: DPoP on the device grant
+        "https://as.example/device", "https://as.example/token", "cid", dpop=httpx_auth.DPoPKey(_fixed_ec_key())
+    ),
+    "device-private-key-jwt": lambda: httpx_auth.OAuth2DeviceCode(  # and client assertions
+        "https://as.example/device", "https://as.example/token", "cid", client_auth_method="private_key_jwt",
+        private_key=_fixed_ec_key(), signing_algorithm="ES256", key_id="k",
+    ),
     "entra-device": lambda: httpx_auth.AzureActiveDirectoryDeviceCode("tenant", "cid", scope="openid offline_access"),
 }
 
 
-def _fixed_ec_key() -> Any:
+def _fixed_ec_key(scalar: int = 0x5EED) -> Any:
     from cryptography.hazmat.primitives.asymmetric import ec
 
-    return ec.derive_private_key(0x5EED, ec.SECP256R1())
+    return ec.derive_private_key(scalar, ec.SECP256R1())
 
 
 def public_signatures() -> dict[str, str]:

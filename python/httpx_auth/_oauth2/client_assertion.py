@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, ClassVar
 
 from httpx_auth import _validation as check
 from httpx_auth._errors import InvalidParameter
-from httpx_auth._oauth2.signed_jwt import ASYMMETRIC, SYMMETRIC, SigningKey, new_jti
+from httpx_auth._oauth2.signed_jwt import ASYMMETRIC, SAME_NAMES, SYMMETRIC, SigningKey, named, new_jti
 
 CLIENT_SECRET_BASIC = "client_secret_basic"
 CLIENT_SECRET_POST = "client_secret_post"
@@ -102,10 +102,10 @@ class JwtClientAssertion(ClientAuthMethod):
     URL when ``None``), ``jti`` is random, ``exp`` is ``ASSERTION_LIFETIME`` after ``iat``.
     """
 
-    def __init__(self, client_id: str, key: SigningKey, audience: str | None) -> None:
+    def __init__(self, client_id: str, key: SigningKey, audience: str | None, name: str = "assertion_audience") -> None:
         super().__init__(client_id)
         self.key = key
-        self.audience = None if audience is None else check.text("assertion_audience", audience)
+        self.audience = None if audience is None else check.text(name, audience)
 
     def assertion(self, url: str) -> str:
         now = int(time.time())
@@ -159,16 +159,26 @@ def _secret_post(client_id: str, client_secret: str, **_: Any) -> ClientAuthMeth
     return ClientSecretPost(client_id, client_secret)
 
 
-def _secret_jwt(client_id: str, client_secret: str, *, signing_algorithm: Any, assertion_audience: Any, **_: Any) -> ClientAuthMethod:
-    key = SigningKey(client_secret, signing_algorithm or "HS256", name="client_secret", allowed=SYMMETRIC)
-    return ClientSecretJwt(client_id, key, assertion_audience)
+def _secret_jwt(
+    client_id: str, client_secret: str, *, signing_algorithm: Any, assertion_audience: Any, names: Mapping[str, str], **_: Any
+) -> ClientAuthMethod:
+    secret_names = {**names, "private_key": "client_secret"}
+    key = SigningKey(client_secret, signing_algorithm or "HS256", names=secret_names, allowed=SYMMETRIC)
+    return ClientSecretJwt(client_id, key, assertion_audience, named(names, "assertion_audience"))
 
 
 def _private_key_jwt(
-    client_id: str, _: Any, *, private_key: Any, key_id: Any, signing_algorithm: Any, assertion_audience: Any
+    client_id: str,
+    _: Any,
+    *,
+    private_key: Any,
+    key_id: Any,
+    signing_algorithm: Any,
+    assertion_audience: Any,
+    names: Mapping[str, str],
 ) -> ClientAuthMethod:
-    key = SigningKey(private_key, signing_algorithm or "RS256", key_id, allowed=ASYMMETRIC)
-    return PrivateKeyJwt(client_id, key, assertion_audience)
+    key = SigningKey(private_key, signing_algorithm or "RS256", key_id, names=names, allowed=ASYMMETRIC)
+    return PrivateKeyJwt(client_id, key, assertion_audience, named(names, "assertion_audience"))
 
 
 # name -> (factory, needs a client secret)
@@ -195,28 +205,34 @@ def client_auth_method(
     key_id: Any = None,
     signing_algorithm: Any = None,
     assertion_audience: Any = None,
+    names: Mapping[str, str] = SAME_NAMES,
 ) -> ClientAuthMethod:
     """The client-authentication method ``method`` (a name of ``METHODS``) with its credentials.
 
     Raises ``InvalidParameter`` when a credential the method needs is missing, or one it
-    does not use is given (a private key with a secret-based method, say).
+    does not use is given (a private key with a secret-based method, say). Messages name
+    ``private_key``, ``key_id``, ``signing_algorithm`` and ``assertion_audience`` as
+    ``names`` maps them (the caller's parameters; ``signed_jwt.named``).
     """
+    key, key_id_name = named(names, "private_key"), named(names, "key_id")
+    algorithm, audience = named(names, "signing_algorithm"), named(names, "assertion_audience")
     factory, needs_secret = METHODS[check_method(method)]
     client_id = check.text("client_id", client_id)
     if needs_secret:
+        # A key given with a secret method is the likelier mistake than a missing secret.
+        if private_key is not None or key_id is not None:
+            raise InvalidParameter(
+                f"{key} and {key_id_name} are used with client_auth_method='private_key_jwt' only, not {method!r}."
+            )
         if client_secret is None:
             raise InvalidParameter(f"client_auth_method={method!r} needs a client_secret.")
         client_secret = check.text("client_secret", client_secret, allow_empty=method != CLIENT_SECRET_JWT)
-        if private_key is not None or key_id is not None:
-            raise InvalidParameter(
-                f"private_key and key_id are used with client_auth_method='private_key_jwt' only, not {method!r}."
-            )
     elif private_key is None:
-        raise InvalidParameter("client_auth_method='private_key_jwt' needs a private_key.")
+        raise InvalidParameter(f"client_auth_method='private_key_jwt' needs a {key}.")
     jwt_method = method in (CLIENT_SECRET_JWT, PRIVATE_KEY_JWT)
     if not jwt_method and (signing_algorithm is not None or assertion_audience is not None):
         raise InvalidParameter(
-            f"signing_algorithm and assertion_audience are used with JWT client assertions only, not {method!r}."
+            f"{algorithm} and {audience} are used with JWT client assertions only, not {method!r}."
         )
     return factory(
         client_id,
@@ -225,5 +241,6 @@ def client_auth_method(
         key_id=key_id,
         signing_algorithm=signing_algorithm,
         assertion_audience=assertion_audience,
+        names=names,
     )
 

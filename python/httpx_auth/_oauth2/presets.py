@@ -139,6 +139,8 @@ class WakaTimeAuthorizationCode(OAuth2AuthorizationCode):
         client_secret: the WakaTime application secret (sent to the token endpoint only).
         scope: the scopes, a comma separated string or a list of strings.
         nonce: sent with the authorization (a new UUID for each authorization by default).
+        dpop: ``True`` or a ``DPoPKey``: DPoP-bound tokens (RFC 9449), as for
+            ``OAuth2AuthorizationCode``.
         Others: as ``OAuth2AuthorizationCode``; extra keyword arguments go to the
         authorization URL.
     """
@@ -162,6 +164,7 @@ class WakaTimeAuthorizationCode(OAuth2AuthorizationCode):
         header_value: str = "Bearer {token}",
         retry_on_invalid_token: bool = True,
         client: Any = None,
+        dpop: Any = None,
         **kwargs: Any,
     ) -> None:
         self._client_secret = check.text("client_secret", client_secret)

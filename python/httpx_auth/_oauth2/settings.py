@@ -9,7 +9,8 @@ no call site lists the options again.
 
 - ``TokenSettings``: how a token is obtained and sent (every grant).
 - ``RedirectSettings``: where the browser sends the reply (browser grants).
-- ``ClientAuthentication``: how the client authenticates at the token endpoint.
+- ``ClientAuthentication``: how the client authenticates at the token endpoint
+  (``PrefixedClientAuthentication``: the same, its key options named ``client_...``).
 - ``OAuth2``: the process-wide settings (token cache, pages shown in the browser).
 """
 
@@ -212,9 +213,9 @@ class ClientAuthentication(FromParameters):
     applied: ClientAuthMethod | None = field(init=False, default=None, compare=False)
 
     def __post_init__(self) -> None:
-        method, auth = check_method(self.method), self.client_auth
+        method, auth, names = check_method(self.method), self.client_auth, self.parameter_names()
         options = {name: getattr(self, name) for name in ASSERTION_OPTIONS}
-        given = sorted(name for name, value in options.items() if value is not None)
+        given = sorted(names[name] for name, value in options.items() if value is not None)
         if auth is None or (hasattr(auth, "auth_flow") and not isinstance(auth, (str, tuple, list))):
             if given:
                 raise InvalidParameter(
@@ -234,10 +235,19 @@ class ClientAuthentication(FromParameters):
                 f"client_auth must be a (client_id, client_secret) pair or an httpx Auth instance, not {type(auth).__name__}."
             )
         if method == PRIVATE_KEY_JWT and secret is not None:
-            raise InvalidParameter("client_auth_method='private_key_jwt' signs with private_key: give no client secret.")
-        applied = client_auth_method(method, client_id, secret, **options)
+            raise InvalidParameter(
+                f"client_auth_method='private_key_jwt' signs with {names['private_key']}: give no client secret."
+            )
+        applied = client_auth_method(method, client_id, secret, **options, names=names)
         _set(self, "applied", applied)
         _set(self, "client_auth", (applied.client_id, secret) if isinstance(auth, (tuple, list)) else applied.client_id)
+
+    @classmethod
+    def parameter_names(cls) -> dict[str, str]:
+        """The public parameter of each of ``ASSERTION_OPTIONS`` (its field's ``parameter``
+        metadata, or its own name): what the messages call them."""
+        fields = {option.name: option for option in dataclasses.fields(cls)}
+        return {name: fields[name].metadata.get("parameter", name) for name in ASSERTION_OPTIONS}
 
     @property
     def identity(self) -> dict[str, Any]:
@@ -249,3 +259,17 @@ class ClientAuthentication(FromParameters):
     def secret_identity(self) -> dict[str, Any]:
         """The key that identifies it too (entering cache keys as a digest only)."""
         return self.applied.secret_identity if isinstance(self.applied, JwtClientAssertion) else {}
+
+
+@dataclass(frozen=True)
+class PrefixedClientAuthentication(ClientAuthentication):
+    """``ClientAuthentication`` for a grant whose own ``private_key``, ``key_id`` and
+    ``signing_algorithm`` sign something else (``OAuth2JwtBearer``'s assertion): the
+    client assertion's options are its ``client_private_key``, ``client_key_id``,
+    ``client_signing_algorithm`` and ``client_assertion_audience`` parameters, and the
+    messages call them so."""
+
+    private_key: Any = field(default=None, repr=False, metadata=parameter("client_private_key"))
+    key_id: str | None = field(default=None, metadata=parameter("client_key_id"))
+    signing_algorithm: str | None = field(default=None, metadata=parameter("client_signing_algorithm"))
+    assertion_audience: str | None = field(default=None, metadata=parameter("client_assertion_audience"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 from httpx_auth._errors import InvalidParameter
@@ -24,6 +24,16 @@ SYMMETRIC = {"HS256": "a shared secret"}
 
 # RFC 7518 §3.3: RSA keys of 2048 bits or more.
 MIN_RSA_BITS = 2048
+
+
+# No renaming: each option keeps its own name in messages.
+SAME_NAMES: Mapping[str, str] = MappingProxyType({})
+
+
+def named(names: Mapping[str, str], option: str) -> str:
+    """The public parameter of ``option`` (``private_key``, ``key_id``, ``signing_algorithm``,
+    ``assertion_audience``...) for a constructor whose parameters ``names`` renames."""
+    return names.get(option, option)
 
 
 def pyjwt() -> ModuleType:
@@ -101,7 +111,9 @@ class SigningKey:
     """A key that signs JWTs with one algorithm (and announces ``key_id`` as ``kid``).
 
     ``private_key`` is PEM (text or bytes), a JWK dict or a cryptography private key for
-    the asymmetric algorithms; the shared secret (text) for ``HS256``.
+    the asymmetric algorithms; the shared secret (text) for ``HS256``. Messages name
+    the options as the caller's parameters: ``names`` maps ``private_key``, ``key_id``
+    and ``signing_algorithm`` to them (see ``named``).
     """
 
     __slots__ = ("_key", "algorithm", "key_id", "fingerprint", "_jwt")
@@ -112,11 +124,12 @@ class SigningKey:
         algorithm: Any = "RS256",
         key_id: str | None = None,
         *,
-        name: str = "private_key",
+        names: Mapping[str, str] = SAME_NAMES,
         allowed: Mapping[str, str] = ASYMMETRIC,
     ) -> None:
         self._jwt = pyjwt()
-        self.algorithm = check_algorithm("signing_algorithm", algorithm, allowed)
+        name = named(names, "private_key")
+        self.algorithm = check_algorithm(named(names, "signing_algorithm"), algorithm, allowed)
         if self.algorithm in SYMMETRIC:
             if not isinstance(private_key, str) or not private_key:
                 raise InvalidParameter(f"{name} must be a non-empty string for {self.algorithm}.")
@@ -132,7 +145,7 @@ class SigningKey:
             )
             self.fingerprint = hashlib.sha256(public).hexdigest()
         if key_id is not None and (not isinstance(key_id, str) or not key_id):
-            raise InvalidParameter("key_id must be a non-empty string.")
+            raise InvalidParameter(f"{named(names, 'key_id')} must be a non-empty string.")
         self.key_id = key_id
 
     def sign(self, claims: Mapping[str, Any], headers: Mapping[str, Any] | None = None) -> str:

@@ -95,8 +95,13 @@ class TokenEndpoint:
     def request_token(
         self, origin: Any, data: Form, token_field_name: str = "access_token", *, expiry_from_token: bool = False
     ) -> Generator[Any, Any, Token]:
-        """POST ``data`` and read the token of the answer (see ``token_from_response``)."""
+        """POST ``data`` and read the token of the answer (see ``token_of``)."""
         response = yield from self.post(origin, data)
+        return self.token_of(response, token_field_name, expiry_from_token=expiry_from_token)
+
+    def token_of(self, response: Any, token_field_name: str = "access_token", *, expiry_from_token: bool = False) -> Token:
+        """The token of an answer of this endpoint (see ``token_from_response``); with DPoP,
+        whether the server bound it to the key (its ``token_type``) is noted."""
         token = token_from_response(response, token_field_name, expiry_from_token=expiry_from_token)
         if self.settings.dpop is not None:
             self.settings.dpop.note_token_type(token.access_token, response_fields(response).get("token_type"))

@@ -4,7 +4,7 @@ Clients come from the JSON file named by ``ITEST_SERVICE_CONFIG`` (their client 
 public JWKs and allowed methods). The token endpoint (``/token``) authenticates clients
 with ``client_secret_basic``, ``client_secret_jwt`` or ``private_key_jwt`` (RFC 7523 §2.2,
 verified by Authlib) and grants ``client_credentials``, the JWT bearer grant (RFC 7523
-§2.1) and a token exchange (RFC 8693, written here: Authlib has none) of a token this
+§2.1; with or without client authentication, verified when given) and a token exchange (RFC 8693, written here: Authlib has none) of a token this
 server issued, for the subject it was issued to. ``/api/me`` tells who a token was issued to; ``/_itest/events`` lists the token
 requests seen (grant, client authentication method, outcome).
 
@@ -26,7 +26,14 @@ from pathlib import Path
 from typing import Any
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import ClientMixin, InvalidGrantError, InvalidRequestError, UnauthorizedClientError, grants
+from authlib.oauth2.rfc6749 import (
+    ClientMixin,
+    InvalidClientError,
+    InvalidGrantError,
+    InvalidRequestError,
+    UnauthorizedClientError,
+    grants,
+)
 from authlib.oauth2.rfc7523 import JWTBearerClientAssertion, JWTBearerGrant
 import base64
 import hashlib
@@ -159,6 +166,18 @@ class ClientCredentials(grants.ClientCredentialsGrant):
 
 
 class JwtBearer(JWTBearerGrant):
+    # RFC 7523 §2.1: client authentication is optional with this grant (Authlib does none).
+    # A request that carries some is authenticated, and must be the assertion's issuer.
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_jwt", "private_key_jwt"]
+
+    def validate_token_request(self) -> None:
+        authenticated = None
+        if request.authorization or "client_assertion" in request.form:
+            authenticated = self.authenticate_token_endpoint_client()
+        super().validate_token_request()
+        if authenticated is not None and authenticated.client_id != self.request.client.client_id:
+            raise InvalidClientError(description="the authenticated client is not the assertion's issuer")
+
     def resolve_issuer_client(self, issuer: str) -> Client | None:
         return CLIENTS.get(issuer)
 

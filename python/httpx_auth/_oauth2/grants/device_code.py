@@ -8,14 +8,16 @@ keeps running and no thread is held.
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Mapping
 from typing import Any
 
 from httpx_auth import _validation as check
 from httpx_auth._base import Sleep
 from httpx_auth._errors import InvalidGrantRequest, InvalidParameter, TimeoutOccurred
 from httpx_auth._oauth2.cache_key import make_cache_key
+from httpx_auth._oauth2.client_assertion import CLIENT_SECRET_JWT, PRIVATE_KEY_JWT
 from httpx_auth._oauth2.device_authorization import (
     DeviceAuthorization,
     DisplayHook,
@@ -25,10 +27,9 @@ from httpx_auth._oauth2.device_authorization import (
 )
 from httpx_auth._oauth2.grant import PATIENCE_MARGIN, GrantAuth
 from httpx_auth._oauth2.parameters import HIDDEN, absolute_url, extra_parameters, scope_text
-from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
+from httpx_auth._oauth2.settings import ASSERTION_OPTIONS, CLIENT_SECRET_BASIC, ClientAuthentication, TokenSettings
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import TokenEndpoint
-from httpx_auth._oauth2.token_response import token_from_response
 
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 SLOW_DOWN_STEP = 5.0  # RFC 8628 §3.5: seconds added to the interval on "slow_down"
@@ -45,8 +46,14 @@ class OAuth2DeviceCode(GrantAuth):
         scope: the scope requested, a string or a list of strings.
         client_secret: for a confidential client; public clients (the usual case) send
             only their ``client_id``.
-        client_auth_method: how a ``client_secret`` is sent: ``"client_secret_basic"``
-            (the default) or ``"client_secret_post"``.
+        client_auth_method: how the client authenticates: ``"client_secret_basic"`` (the
+            default) or ``"client_secret_post"`` with a ``client_secret``,
+            ``"client_secret_jwt"`` (a JWT assertion, HMAC of the ``client_secret``) or
+            ``"private_key_jwt"`` (a JWT assertion signed with ``private_key``, no secret),
+            at the device authorization endpoint and the token endpoint alike.
+        private_key, key_id, signing_algorithm, assertion_audience: the JWT client
+            assertion, as for ``OAuth2ClientCredentials`` (its ``aud`` is the URL of the
+            endpoint called, unless ``assertion_audience`` is given).
         token_field_name: the field of the token response holding the token.
         display: called with the ``DeviceAuthorization`` to tell the user where to go
             and which code to enter (default: a line on stderr and a log record at INFO).
@@ -55,6 +62,9 @@ class OAuth2DeviceCode(GrantAuth):
         revocation_url: the revocation endpoint used by ``revoke`` (RFC 7009).
         timeout: seconds to wait for the user's approval, and for each request (300).
         header_name, header_value, early_expiry, client, retry_on_invalid_token: see ``TokenSettings``.
+        dpop: ``True`` or a ``DPoPKey``: DPoP-bound tokens (RFC 9449). The polls and
+            refreshes carry a proof; the device authorization request does not (RFC 9449
+            binds at the token endpoint).
         **kwargs: extra body parameters of the device authorization request.
     """
 
@@ -80,6 +90,11 @@ class OAuth2DeviceCode(GrantAuth):
         timeout: float = 300.0,
         client: Any = None,
         retry_on_invalid_token: bool = True,
+        dpop: Any = None,
+        private_key: Any = None,
+        key_id: str | None = None,
+        signing_algorithm: str | None = None,
+        assertion_audience: str | None = None,
         **kwargs: Any,
     ) -> None:
         self.device_authorization_url = absolute_url("device_authorization_url", device_authorization_url)
@@ -95,6 +110,7 @@ class OAuth2DeviceCode(GrantAuth):
             client_secret = check.text("client_secret", client_secret)
         self._extra = extra_parameters(kwargs)
         settings = TokenSettings.of(locals())
+        authentication = ClientAuthentication.of(locals(), client_auth=_client_auth(locals()))
         super().__init__(
             make_cache_key(
                 self.grant_type,
@@ -105,20 +121,21 @@ class OAuth2DeviceCode(GrantAuth):
                     "scope": self.scope,
                     "token_field_name": settings.token_field_name,
                     "extra": self._extra,
+                    **authentication.identity,
                 },
-                {"client_secret": client_secret},
+                {"client_secret": client_secret, **authentication.secret_identity},
             ),
             settings,
         )
         # A public client names itself in every request; a confidential one authenticates.
-        self._public = client_secret is None
+        self._public = authentication.applied is None
+        self._hidden_secret = client_secret is not None
         self.client_identification = {"client_id": self.client_id} if self._public else {}
-        authentication = ClientAuthentication.of(
-            locals(), client_auth=None if client_secret is None else (self.client_id, client_secret)
-        )
         self.token_endpoint = TokenEndpoint(self.token_url, settings, authentication)
-        # The same client authentication as the token requests.
-        self.device_endpoint = TokenEndpoint(self.device_authorization_url, settings, authentication)
+        # The same client authentication as the token requests, without DPoP proofs.
+        self.device_endpoint = TokenEndpoint(
+            self.device_authorization_url, dataclasses.replace(settings, dpop=None), authentication
+        )
         # The device authorization request names the client even when it authenticates
         # (RFC 8628 §3.1; servers such as django-oauth-toolkit require it).
         self._device_form = {"client_id": self.client_id, **self._extra}
@@ -132,7 +149,7 @@ class OAuth2DeviceCode(GrantAuth):
             "client_id": self.client_id,
             "scope": self.scope,
         }
-        if not self._public:
+        if self._hidden_secret:
             fields["client_secret"] = HIDDEN
         return self._repr(**fields, extra_parameters=sorted(self._extra))
 
@@ -158,7 +175,7 @@ class OAuth2DeviceCode(GrantAuth):
             yield Sleep(interval)
             response = yield from self.token_endpoint.post(request, data)
             try:
-                return token_from_response(response, self.settings.token_field_name)
+                return self.token_endpoint.token_of(response, self.settings.token_field_name)
             except InvalidGrantRequest as error:
                 if error.error == "slow_down":
                     interval += SLOW_DOWN_STEP
@@ -171,3 +188,16 @@ class OAuth2DeviceCode(GrantAuth):
         data = {"grant_type": "refresh_token", "refresh_token": refresh_token, **self.client_identification}
         token = yield from self.token_endpoint.request_token(request, data, self.settings.token_field_name)
         return token.keeping(refresh_token)
+
+
+def _client_auth(parameters: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """What ``ClientAuthentication`` gets as ``client_auth`` from the device grant's
+    constructor ``parameters``: nothing for a public client (no secret, no JWT client
+    assertion asked for), else the ``(client_id, client_secret)`` pair, whose missing
+    secret ``ClientAuthentication`` refuses for the methods that need one."""
+    wants_assertion = parameters["client_auth_method"] in (CLIENT_SECRET_JWT, PRIVATE_KEY_JWT) or any(
+        parameters[name] is not None for name in ASSERTION_OPTIONS
+    )
+    if parameters["client_secret"] is None and not wants_assertion:
+        return None
+    return parameters["client_id"], parameters["client_secret"]

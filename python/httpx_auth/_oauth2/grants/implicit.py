@@ -37,6 +37,10 @@ class OAuth2Implicit(BrowserGrant):
             new token and send the request once more (``True``).
         **kwargs: sent in the authorization URL (``client_id``, ``nonce``, ``prompt``...);
             ``scope`` may be a list.
+
+    No ``dpop``: DPoP binds a token when the token endpoint issues it (RFC 9449 §5), and
+    the implicit grant has no token request: its token comes from the authorization
+    endpoint, unbound. For DPoP-bound tokens use ``OAuth2AuthorizationCodePKCE``.
     """
 
     grant_type = "implicit"

@@ -12,7 +12,7 @@ from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.grants.form import FormGrant
 from httpx_auth._oauth2.parameters import HIDDEN
-from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, ClientAuthentication
+from httpx_auth._oauth2.settings import CLIENT_SECRET_BASIC, PrefixedClientAuthentication
 from httpx_auth._oauth2.signed_jwt import ASYMMETRIC, SigningKey, new_jti
 from httpx_auth._oauth2.token import Token
 from httpx_auth._oauth2.token_endpoint import Form
@@ -53,9 +53,15 @@ class OAuth2JwtBearer(FormGrant):
             for each token request.
         claims: more claims for the assertion (Google's ``scope``, say).
         lifetime: seconds the assertion is valid (300).
-        client_auth, client_auth_method: client authentication, when the server wants it
-            besides the assertion: a ``(client_id, client_secret)`` pair or an httpx Auth
-            (``None`` by default).
+        client_auth: client authentication at the token endpoint, when the server wants it
+            besides the assertion (RFC 7523 §2.1 allows both): a ``(client_id,
+            client_secret)`` pair, the client id alone with ``private_key_jwt``, or an httpx
+            Auth (``None``, the default: no client authentication).
+        client_auth_method: ``"client_secret_basic"`` (the default), ``"client_secret_post"``,
+            ``"client_secret_jwt"`` or ``"private_key_jwt"``, as for ``OAuth2ClientCredentials``.
+        client_private_key, client_key_id, client_signing_algorithm,
+            client_assertion_audience: the JWT client assertion (``private_key``...
+            of ``OAuth2ClientCredentials``; here those names are the grant's own assertion).
         scope, token_field_name, header_name, header_value, early_expiry, timeout, client,
             dpop, retry_on_invalid_token, **kwargs: as ``OAuth2ClientCredentials``.
     """
@@ -86,6 +92,10 @@ class OAuth2JwtBearer(FormGrant):
         client: Any = None,
         dpop: Any = None,
         retry_on_invalid_token: bool = True,
+        client_private_key: Any = None,
+        client_key_id: str | None = None,
+        client_signing_algorithm: str | None = None,
+        client_assertion_audience: str | None = None,
         **kwargs: Any,
     ) -> None:
         identity: dict[str, Any]
@@ -120,7 +130,7 @@ class OAuth2JwtBearer(FormGrant):
             {},
             identity=identity,
             secrets=secrets,
-            authentication=ClientAuthentication(client_auth, client_auth_method),
+            authentication=PrefixedClientAuthentication.of(locals()),
         )
 
     def signed_assertion(self) -> str:
