@@ -6,9 +6,11 @@
 An sdist is first built into a wheel by pip (compiling the Rust core). In a new venv made
 by EXE (default: this interpreter; PyPy too): the artifact alone, then dist_smoke.py with
 httpx only; unless ``--smoke-only``, its ``dev`` extra (with uv when at hand), smoke
-checks with httpx and httpx2, and this checkout's unit tests run against the install
-(``-p dist_guard``). ``--no-rust`` takes cargo, rustc and rustup off PATH first.
-Runs on Linux, macOS and Windows (the release workflow calls it too).
+checks with httpx and httpx2, and this checkout's unit tests run against the install,
+with this file as their pytest plugin (``-p dist_test``): it stops the run (exit 3) if a
+module of ``httpx_auth`` comes from anywhere but the venv (a source tree on the path would
+hide a broken artifact) or the default backend is not ``--backend``. ``--no-rust`` takes
+cargo, rustc and rustup off PATH first. Runs on Linux, macOS and Windows (release.yml).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -59,10 +62,8 @@ def main() -> int:
     parser.add_argument("--python", default=sys.executable, help="interpreter for the venv")
     parser.add_argument("--smoke-only", action="store_true", help="no dev extra, no test suite")
     args = parser.parse_args()
-    cargo = (ROOT / "Cargo.toml").read_text(encoding="utf-8")
-    version = cargo.split('version = "', 1)[1].split('"', 1)[0]
-    drop = ("PYTHONPATH", "VIRTUAL_ENV", "HTTPX_AUTH_NO_EXTENSIONS")
-    env = {k: v for k, v in os.environ.items() if k not in drop}
+    version = (ROOT / "Cargo.toml").read_text(encoding="utf-8").split('version = "', 1)[1].split('"', 1)[0]
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "HTTPX_AUTH_NO_EXTENSIONS")}
     env = without_rust(env) if args.no_rust else env
     with tempfile.TemporaryDirectory(prefix="httpx_auth-dist-") as tmp:
         scratch, artifact = Path(tmp), args.artifact.resolve()
@@ -82,12 +83,34 @@ def main() -> int:
             run([*installer(python), f"{artifact}[dev]"], env, cwd=scratch)
             smoke(args.backend, "httpx,httpx2")
             smoke("python", "httpx,httpx2", HTTPX_AUTH_NO_EXTENSIONS="1")
-            pytest = [python, "-m", "pytest", "-p", "dist_guard", "-p", "no:cacheprovider", "-q"]
-            pytest += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), "-m", "not integration"]
-            guard = {"PYTHONPATH": str(HERE), "HTTPX_AUTH_EXPECT_BACKEND": args.backend}
-            run([*pytest, str(ROOT / "tests")], {**env, **guard}, cwd=scratch)
+            pytest = [python, "-m", "pytest", "-p", "dist_test", "-p", "no:cacheprovider", "-q", "-m", "not integration"]
+            pytest += ["-c", str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(ROOT / "tests")]
+            run(pytest, {**env, "PYTHONPATH": str(HERE), "HTTPX_AUTH_EXPECT_BACKEND": args.backend}, cwd=scratch)
     print(f"dist_test: ok: {args.artifact.name} ({args.backend}, {Path(args.python).name})")
     return 0
+
+
+def _strays() -> list[str]:
+    prefix = Path(sys.prefix).resolve()
+    found = [(name, getattr(module, "__file__", None)) for name, module in list(sys.modules.items())]
+    return [f"{n} from {f}" for n, f in found if n.partition(".")[0] == "httpx_auth" and f and prefix not in Path(f).resolve().parents]
+
+
+def pytest_collection_finish(session: Any) -> None:
+    import httpx_auth
+    import pytest
+
+    if sys.prefix == sys.base_prefix or _strays():
+        pytest.exit(f"not the venv's installed package: {sys.executable}, {_strays()[:3]}", returncode=3)
+    if httpx_auth.BACKEND != os.environ["HTTPX_AUTH_EXPECT_BACKEND"]:
+        pytest.exit(f"default BACKEND is {httpx_auth.BACKEND!r}, not {os.environ['HTTPX_AUTH_EXPECT_BACKEND']!r}", returncode=3)
+    print(f"\ndist_test: testing {Path(httpx_auth.__file__).parent} (BACKEND={httpx_auth.BACKEND})")
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    if _strays():
+        print(f"dist_test: modules imported from outside the venv: {_strays()}", file=sys.stderr)
+        session.exitstatus = 3
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by .ci/run, .ci/integration and .ci/dist (sourced, not run).
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 export _ci_t0="${_ci_t0:-$(date +%s)}" # the outermost script's start: steps show time since
@@ -23,14 +24,12 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-# find_vectors DIR: export HTTPX_AUTH_SIGV4_VECTORS, the SigV4 conformance vectors in
-# shared/sigv4-vectors beside DIR or one of its parents (where the tests look too).
+# find_vectors DIR: export HTTPX_AUTH_SIGV4_VECTORS, the SigV4 vectors in shared/sigv4-vectors
+# beside DIR or one of its parents (where the tests look too).
 find_vectors() {
     local dir; dir="$(cd "$1" && pwd)"
-    while [ -z "${HTTPX_AUTH_SIGV4_VECTORS:-}" ]; do
+    until [ -n "${HTTPX_AUTH_SIGV4_VECTORS:-}" ] || [ "$dir" = / ]; do
         [ -f "$dir/shared/sigv4-vectors/README.md" ] && export HTTPX_AUTH_SIGV4_VECTORS="$dir/shared/sigv4-vectors"
-        [ "$dir" = / ] && break
         dir="$(dirname "$dir")"
     done
-    return 0
 }

@@ -1,19 +1,21 @@
-"""Does raising the compiled core's abi3 floor from Python 3.9 to 3.10 pay?
+"""What the compiled core's abi3 floor (pyo3's ``abi3-py310`` in Cargo.toml) buys.
 
-    python benches/abi_floor.py            # builds the 3.10 variant (~1 min), then compares
+    python benches/abi_floor.py [abi3-py39]   # builds the other floor (~2 min), then compares
 
-Builds the extension a second time with pyo3's ``abi3-py310`` (in a scratch copy of
-Cargo.toml and rust/, into target/abi3-py310/, the checkout is left alone), then times
-both builds in alternating fresh interpreters: the native signer call alone, a header
-signature through AWS4Auth's flow, and a single ``presign()``. 3.10's limited API
-reads UTF-8 out of a ``str`` without a temporary copy (``PyUnicode_AsUTF8AndSize``),
-which every string argument and keyword name of a call pays for under 3.9's.
-Prints median and range (CPU time of the thread) per build.
+Builds the extension a second time with the other ``abi3-py3X`` feature (in a scratch
+copy of Cargo.toml and rust/, into target/<feature>/; the checkout is left alone), then
+times it against the extension in python/httpx_auth (build it first) in alternating
+fresh interpreters: the native signer call alone, a header signature through AWS4Auth's
+flow, and a single ``presign()``. 3.10's limited API reads UTF-8 out of a ``str``
+without a temporary copy (``PyUnicode_AsUTF8AndSize``), which every string argument and
+keyword name of a call pays for under 3.9's. Prints median and range (CPU time of the
+thread) per build. The same script weighs a later floor (``abi3-py311``, ...).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -44,15 +46,21 @@ print(native, flow, presign)
 """
 
 
-def build_py310() -> Path:
-    scratch = Path(tempfile.mkdtemp(prefix="abi3-py310-"))
+def current_feature() -> str:
+    found = re.search(r'"(abi3-py3\d+)"', (ROOT / "Cargo.toml").read_text())
+    assert found, "Cargo.toml names no abi3-py3X feature"
+    return found[1]
+
+
+def build(feature: str) -> Path:
+    scratch = Path(tempfile.mkdtemp(prefix=f"{feature}-"))
     shutil.copy(ROOT / "Cargo.toml", scratch)
     if (ROOT / "Cargo.lock").exists():
         shutil.copy(ROOT / "Cargo.lock", scratch)
     shutil.copytree(ROOT / "rust", scratch / "rust")
     cargo = scratch / "Cargo.toml"
-    cargo.write_text(cargo.read_text().replace('"abi3-py39"', '"abi3-py310"'))
-    target = ROOT / "target" / "abi3-py310"
+    cargo.write_text(cargo.read_text().replace(f'"{current_feature()}"', f'"{feature}"'))
+    target = ROOT / "target" / feature
     subprocess.run(["cargo", "build", "-q", "--release", "--features", "python", "--lib",
                     "--target-dir", str(target)], cwd=scratch, check=True)
     shutil.rmtree(scratch)
@@ -68,11 +76,12 @@ def package_with(extension: Path, where: Path) -> Path:
 def main() -> int:
     current = ROOT / "python" / "httpx_auth" / "_native.abi3.so"
     if not current.exists():
-        print("build the extension first (see BRIEF / docs/performance.md)")
+        print("build the extension first: pip install -e . (docs/development.md)")
         return 1
+    other = sys.argv[1] if len(sys.argv) > 1 else "abi3-py39"
     with tempfile.TemporaryDirectory() as tmp:
-        trees = {"abi3-py39": package_with(current, Path(tmp, "py39")),
-                 "abi3-py310": package_with(build_py310(), Path(tmp, "py310"))}
+        trees = {f"{current_feature()} (this tree)": package_with(current, Path(tmp, "current")),
+                 other: package_with(build(other), Path(tmp, "other"))}
         results: dict[str, list[list[float]]] = {name: [] for name in trees}
         for index in range(ROUNDS):
             for name in (list(trees) if index % 2 == 0 else list(reversed(trees))):
@@ -81,12 +90,12 @@ def main() -> int:
                 out = subprocess.run([sys.executable, "-c", SNIPPET], env=env, capture_output=True, text=True,
                                      check=True).stdout
                 results[name].append([float(v) for v in out.split()])
-    print(f"{'':12s} {'native sign_headers':>24s} {'AWS4Auth flow':>24s} {'presign()':>24s}")
+    print(f"{'':22s} {'native sign_headers':>24s} {'AWS4Auth flow':>24s} {'presign()':>24s}")
     for name, rows in results.items():
         cells = []
         for column in zip(*rows):
             cells.append(f"{statistics.median(column):.2f} ({min(column):.2f}-{max(column):.2f}) us")
-        print(f"{name:12s} " + " ".join(f"{c:>24s}" for c in cells))
+        print(f"{name:22s} " + " ".join(f"{c:>24s}" for c in cells))
     return 0
 
 

@@ -236,7 +236,7 @@ class AWS4Auth(AuthBase):
         headers = request.headers
         stored = getattr(headers, "_list", None)
         if type(stored) is list:  # httpx and httpx2 keep exactly these triples
-            # Positional: keyword names cost a copy each under the abi3-py39 limited API.
+            # Positional: pyo3 then matches no keyword names (docs/native-core.md).
             headers._list = signer.sign_headers(
                 request.method, request.url.raw_path, stored, payload_hash, self._clock.now()
             )
