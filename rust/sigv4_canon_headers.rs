@@ -104,8 +104,8 @@ fn push_trimmed(value: &[u8], out: &mut Vec<u8>) {
 /// at either end, and every space inside a single `' '`.
 fn is_trimmed(value: &[u8]) -> bool {
     // Most values (hosts, dates, hashes) have no byte at or below a space at all:
-    // one pass the compiler vectorises settles them.
-    if !value.iter().any(|&b| b <= b' ') {
+    // one pass settles them (a fold, not `any`, so that it is vectorised).
+    if !value.iter().fold(false, |low, &b| low | (b <= b' ')) {
         return true;
     }
     let mut after_space = true; // a space first is not trimmed
@@ -142,6 +142,14 @@ impl<'a> SignedHeaders<'a> {
         // A stable sort: repeated headers keep the order they were sent in.
         chosen.sort_by(|a, b| a.0.cmp(&b.0));
         SignedHeaders { chosen }
+    }
+
+    /// Bytes the block and the names list take, about (values may fold shorter).
+    pub fn room(&self) -> usize {
+        self.chosen
+            .iter()
+            .map(|(name, value)| 2 * name.len() + value.len() + 2)
+            .sum()
     }
 
     /// Append the canonical headers block: `name:value\n` per signed header, the
