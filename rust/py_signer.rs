@@ -89,26 +89,28 @@ impl SigV4Signer {
 
     /// The request's headers once signed: those it had (minus any the signature
     /// replaces), then the signature's own.
+    // `PyBackedStr`, not `&str`: under the abi3-py39 limited API a `&str` argument is
+    // copied into a Rust `String` (the UTF-8 `bytes` Python makes is kept instead).
     #[pyo3(signature = (method, target, headers, payload_hash, timestamp))]
     fn sign_headers<'py>(
         &self,
         py: Python<'py>,
-        method: &str,
+        method: PyBackedStr,
         target: &[u8],
         headers: &Bound<'py, PyAny>,
-        payload_hash: &str,
+        payload_hash: PyBackedStr,
         timestamp: i64,
     ) -> PyResult<Bound<'py, PyList>> {
         let headers = triples(headers)?;
         let header_pairs = pairs(&headers);
         let request = Request {
-            method,
+            method: &method,
             target,
             headers: &header_pairs,
         };
         let added = self
             .inner
-            .sign_headers(&request, payload_hash, timestamp)
+            .sign_headers(&request, &payload_hash, timestamp)
             .map_err(sigv4_error)?;
         // The list is made at its final length: no append ever grows it.
         let kept = headers

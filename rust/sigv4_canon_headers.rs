@@ -23,19 +23,20 @@ enum Pattern {
 }
 
 impl Pattern {
+    /// Lowercased once here, so that matching a (lowercase) name is a plain comparison.
     fn parse(text: &str) -> Self {
-        match text.strip_suffix('*') {
-            Some(prefix) => Pattern::Prefix(prefix.as_bytes().to_vec()),
-            None => Pattern::Exact(text.as_bytes().to_vec()),
+        let text = text.to_ascii_lowercase().into_bytes();
+        match text.strip_suffix(b"*") {
+            Some(prefix) => Pattern::Prefix(prefix.to_vec()),
+            None => Pattern::Exact(text),
         }
     }
 
+    /// Whether the lowercase `name` matches.
     fn matches(&self, name: &[u8]) -> bool {
         match self {
-            Pattern::Exact(exact) => exact.eq_ignore_ascii_case(name),
-            Pattern::Prefix(prefix) => {
-                name.len() >= prefix.len() && prefix.eq_ignore_ascii_case(&name[..prefix.len()])
-            }
+            Pattern::Exact(exact) => exact == name,
+            Pattern::Prefix(prefix) => name.starts_with(prefix),
         }
     }
 }

@@ -89,7 +89,7 @@ pub fn sign_headers<'a>(
         request.method,
         request.target,
         kept.chain(ours),
-        |name| selection.selects(name) || AddedHeaders::replaces(name),
+        |name| AddedHeaders::replaces(name) || selection.selects(name),
         payload_hash,
         signer.path,
         &[],
