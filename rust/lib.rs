@@ -14,7 +14,9 @@ pub mod sigv4_canon;
 pub mod sigv4_canon_headers;
 pub mod sigv4_chunked;
 pub mod sigv4_encoding;
+pub mod sigv4_headers;
 pub mod sigv4_presign;
+pub mod sigv4_stamp;
 pub mod url;
 
 #[cfg(feature = "python")]

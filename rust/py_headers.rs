@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use crate::sigv4::AddedHeaders;
+use crate::sigv4_headers::AddedHeaders;
 
 pub(crate) type Triple<'py> = (
     Bound<'py, PyTuple>,

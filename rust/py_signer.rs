@@ -9,8 +9,9 @@ use crate::py_gil::{detach_if, RELEASE_GIL_FROM_KEYS};
 use crate::py_headers::{added_name, pairs, triples};
 use crate::py_sigv4::sigv4_error;
 use crate::signer::{Credentials, OwnedSigner, Scope};
-use crate::sigv4::{AddedHeaders, Request};
+use crate::sigv4::Request;
 use crate::sigv4_canon::{PathRules, Selection};
+use crate::sigv4_headers::AddedHeaders;
 
 /// A SigV4 signer built once (credentials, scope, path rules, header selection)
 /// and called for every request with what changes: method, target, headers, time.
@@ -88,38 +89,41 @@ impl SigV4Signer {
 
     /// The request's headers once signed: those it had (minus any the signature
     /// replaces), then the signature's own.
+    // `PyBackedStr`, not `&str`: under the abi3-py39 limited API a `&str` argument is
+    // copied into a Rust `String` (the UTF-8 `bytes` Python makes is kept instead).
     #[pyo3(signature = (method, target, headers, payload_hash, timestamp))]
     fn sign_headers<'py>(
         &self,
         py: Python<'py>,
-        method: &str,
+        method: PyBackedStr,
         target: &[u8],
         headers: &Bound<'py, PyAny>,
-        payload_hash: &str,
+        payload_hash: PyBackedStr,
         timestamp: i64,
     ) -> PyResult<Bound<'py, PyList>> {
         let headers = triples(headers)?;
         let header_pairs = pairs(&headers);
         let request = Request {
-            method,
+            method: &method,
             target,
             headers: &header_pairs,
         };
         let added = self
             .inner
-            .sign_headers(&request, payload_hash, timestamp)
+            .sign_headers(&request, &payload_hash, timestamp)
             .map_err(sigv4_error)?;
-        let list = PyList::empty(py);
-        for (item, name, _) in &headers {
-            if !AddedHeaders::replaces(name.as_bytes()) {
-                list.append(item)?;
-            }
-        }
-        for (added_header, value) in &added.headers {
+        // The list is made at its final length: no append ever grows it.
+        let kept = headers
+            .iter()
+            .filter(|(_, name, _)| !AddedHeaders::replaces(name.as_bytes()))
+            .map(|(item, _, _)| Ok(item.clone().into_any()));
+        let set = added.iter().map(|(added_header, value)| {
             let (name, lower) = added_name(py, &headers, added_header)?;
-            let value = PyBytes::new(py, value.as_bytes()).into_any();
-            list.append(PyTuple::new(py, [name, lower, value])?)?;
-        }
+            let value = PyBytes::new(py, value).into_any();
+            Ok(PyTuple::new(py, [name, lower, value])?.into_any())
+        });
+        let items: Vec<Bound<'py, PyAny>> = kept.chain(set).collect::<PyResult<_>>()?;
+        let list = PyList::new(py, items)?;
         Ok(list)
     }
 

@@ -30,7 +30,7 @@ pub(crate) fn split_plain_url<'py>(
 /// `YYYYMMDDTHHMMSSZ` of `timestamp` (S3 POST policies, aws-chunked uploads).
 #[pyfunction]
 pub(crate) fn sigv4_amz_date(timestamp: i64) -> PyResult<String> {
-    crate::sigv4::amz_date(timestamp).map_err(sigv4_error)
+    crate::sigv4_stamp::amz_date(timestamp).map_err(sigv4_error)
 }
 
 /// The signing key of `date` (`YYYYMMDD`), region and service (cached).

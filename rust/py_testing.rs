@@ -26,7 +26,7 @@ pub(crate) fn sigv4_canonical_request<'py>(
         normalize: normalize_path,
         double_encode,
     };
-    let (creq, signed) = crate::sigv4::canonical_request(
+    let creq = crate::sigv4::canonical_request(
         method,
         target,
         pairs(&headers),
@@ -36,8 +36,8 @@ pub(crate) fn sigv4_canonical_request<'py>(
         &[],
     );
     Ok((
-        PyBytes::new(py, &creq),
-        String::from_utf8_lossy(&signed).into_owned(),
+        PyBytes::new(py, &creq.bytes),
+        String::from_utf8_lossy(creq.signed_headers()).into_owned(),
     ))
 }
 

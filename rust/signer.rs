@@ -6,9 +6,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::sigv4::{sign_headers, AddedHeaders, Error, Request, Signer, Stamp};
+use crate::sigv4::{Error, Request, Signer};
 use crate::sigv4_canon::{split_target, PathRules, Selection};
+use crate::sigv4_headers::{sign_headers, AddedHeaders};
 use crate::sigv4_presign::{presign, presign_keys, KeyBase, Presigner};
+use crate::sigv4_stamp::Stamp;
 use crate::url::split_plain;
 
 /// Who signs: an access key id, its secret and an optional session token.
@@ -115,12 +117,12 @@ impl OwnedSigner {
     }
 
     /// The headers a header signature of `request` sets.
-    pub fn sign_headers(
-        &self,
+    pub fn sign_headers<'a>(
+        &'a self,
         request: &Request<'_>,
-        payload_hash: &str,
+        payload_hash: &'a str,
         timestamp: i64,
-    ) -> Result<AddedHeaders, Error> {
+    ) -> Result<AddedHeaders<'a>, Error> {
         let stamp = self.stamp(timestamp)?;
         Ok(sign_headers(
             request,
@@ -304,7 +306,7 @@ mod tests {
             let added = signer
                 .sign_headers(&request, EMPTY_SHA256, SUITE_TIME)
                 .unwrap();
-            assert!(added.headers[1].1.ends_with(
+            assert!(added.authorization.ends_with(
                 "Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
             ));
         }
@@ -316,7 +318,7 @@ mod tests {
         let first = signer.stamp(SUITE_TIME).unwrap();
         assert!(Arc::ptr_eq(&first, &signer.stamp(SUITE_TIME).unwrap()));
         let later = signer.stamp(SUITE_TIME + 1).unwrap();
-        assert_eq!(later.amz_date, "20150830T123601Z");
+        assert_eq!(later.amz_date.as_str(), "20150830T123601Z");
         assert_eq!(later.scope, first.scope);
         let next_day = signer.stamp(SUITE_TIME + 86_400).unwrap();
         assert_eq!(next_day.scope, "20150831/us-east-1/service/aws4_request");
@@ -373,10 +375,7 @@ mod tests {
         let added = other
             .sign_headers(&request, EMPTY_SHA256, SUITE_TIME)
             .unwrap();
-        assert_eq!(
-            added.headers[1],
-            ("x-amz-security-token", "token".to_owned())
-        );
-        assert!(added.headers[2].1.contains("Credential=OTHER/"));
+        assert_eq!(added.security_token, Some("token"));
+        assert!(added.authorization.contains("Credential=OTHER/"));
     }
 }

@@ -14,7 +14,7 @@
 //!   `params=`), their encoding normalised, then sorted by encoded name, then value;
 //! - headers: see `sigv4_canon_headers.rs`.
 
-pub use crate::sigv4_canon_headers::{canonical_headers, Selection};
+pub use crate::sigv4_canon_headers::{canonical_headers, Selection, SignedHeaders};
 pub use crate::sigv4_encoding::{is_unreserved, normalize_encoding, uri_encode, Part};
 
 /// Remove dot segments (RFC 3986 §5.2.4) and empty segments from a path, keeping

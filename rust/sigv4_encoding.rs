@@ -25,14 +25,25 @@ fn hex_value(byte: u8) -> Option<u8> {
     }
 }
 
+/// The length of the longest prefix of `data` whose bytes `keep` accepts: copied
+/// in one go, since most paths and values need no escape at all.
+fn kept_run(data: &[u8], keep: impl Fn(u8) -> bool) -> usize {
+    data.iter().position(|&b| !keep(b)).unwrap_or(data.len())
+}
+
 /// Percent-encode every byte of `data` but the unreserved ones (and `/` when
 /// `keep_slash`): SigV4's `UriEncode`. A `%` is encoded too.
 pub fn uri_encode(data: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
-    for &byte in data {
-        if is_unreserved(byte) || (keep_slash && byte == b'/') {
-            out.push(byte);
-        } else {
+    let keep = |b: u8| is_unreserved(b) || (keep_slash && b == b'/');
+    out.reserve(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        let run = kept_run(&data[i..], keep);
+        out.extend_from_slice(&data[i..i + run]);
+        i += run;
+        if let Some(&byte) = data.get(i) {
             push_escape(out, byte);
+            i += 1;
         }
     }
 }
@@ -49,9 +60,14 @@ pub enum Part {
 /// what it means: escapes of unreserved characters are decoded, other escapes get
 /// uppercase hex, bytes that must be escaped are (a `%` that starts no escape too).
 pub fn normalize_encoding(data: &[u8], part: Part, out: &mut Vec<u8>) {
+    let keep = |b: u8| is_unreserved(b) || (b == b'/' && part == Part::Path);
+    out.reserve(data.len());
     let mut i = 0;
     while i < data.len() {
-        let byte = data[i];
+        let run = kept_run(&data[i..], keep);
+        out.extend_from_slice(&data[i..i + run]);
+        i += run;
+        let Some(&byte) = data.get(i) else { break };
         if byte == b'%' {
             let high = data.get(i + 1).copied().and_then(hex_value);
             let low = data.get(i + 2).copied().and_then(hex_value);
@@ -66,11 +82,10 @@ pub fn normalize_encoding(data: &[u8], part: Part, out: &mut Vec<u8>) {
                 continue;
             }
         }
-        match (byte, part) {
-            (b'/', Part::Path) => out.push(byte),
-            (b'+', Part::Query) => out.extend_from_slice(b"%20"),
-            _ if is_unreserved(byte) => out.push(byte),
-            _ => push_escape(out, byte),
+        if byte == b'+' && part == Part::Query {
+            out.extend_from_slice(b"%20");
+        } else {
+            push_escape(out, byte);
         }
         i += 1;
     }

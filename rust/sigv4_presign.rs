@@ -1,11 +1,12 @@
 //! Presigned URLs: the signature travels in the query (`X-Amz-*` parameters) instead
 //! of an `Authorization` header, for one request or for many object keys at once.
 
-use crate::sigv4::{Error, Request, Signer, Stamp, ALGORITHM, MAX_EXPIRES_IN};
+use crate::sigv4::{Error, Request, Signer, ALGORITHM, MAX_EXPIRES_IN};
 use crate::sigv4_canon::{
     canonical_headers, canonical_query, canonical_uri, query_pairs, split_target, uri_encode, Pair,
     PathRules, Selection,
 };
+use crate::sigv4_stamp::Stamp;
 
 fn encode_value(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len() + 16);
@@ -38,7 +39,7 @@ fn presign_pairs(
         ),
         (
             PRESIGN_PARAMETERS[1].to_vec(),
-            encode_value(&format!("{}/{}", signer.access_id, stamp.scope)),
+            encode_value(&stamp.credential),
         ),
         (
             PRESIGN_PARAMETERS[2].to_vec(),

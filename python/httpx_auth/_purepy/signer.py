@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from httpx_auth._purepy import sigv4_presign
-from httpx_auth._purepy.sigv4 import Header, Stamp, sign_headers
+from httpx_auth._purepy.sigv4 import Header
+from httpx_auth._purepy.sigv4_headers import sign_headers
+from httpx_auth._purepy.sigv4_stamp import Stamp
 from httpx_auth._purepy.sigv4_canon import Pair
 from httpx_auth._purepy.sigv4_canon_headers import selects
 from httpx_auth._purepy.url import split_plain_url

@@ -8,7 +8,8 @@ import hmac
 from collections.abc import Sequence
 from urllib.parse import quote, quote_from_bytes
 
-from httpx_auth._purepy.sigv4 import ALGORITHM, Stamp
+from httpx_auth._purepy.sigv4 import ALGORITHM
+from httpx_auth._purepy.sigv4_stamp import Stamp
 from httpx_auth._purepy.sigv4_canon import Pair, canonical_uri, join_pairs, query_pairs
 from httpx_auth._purepy.sigv4_canon_headers import canonical_headers
 

@@ -1,0 +1,73 @@
+"""Signing a request in its headers, in pure Python, the twin of ``rust/sigv4_headers.rs``:
+the headers a SigV4 signature sets and the one pass that computes them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from httpx_auth._purepy.sigv4 import ALGORITHM, Header
+from httpx_auth._purepy.sigv4_canon import canonical_request
+from httpx_auth._purepy.sigv4_canon_headers import Selects
+from httpx_auth._purepy.sigv4_stamp import Stamp
+
+# The headers a header signature sets, named as they are sent, replacing any the
+# request already has (whose own spelling is kept).
+DATE, CONTENT, TOKEN, AUTHORIZATION = b"x-amz-date", b"x-amz-content-sha256", b"x-amz-security-token", b"Authorization"
+REPLACED = frozenset(name.lower() for name in (DATE, CONTENT, TOKEN, AUTHORIZATION))
+
+
+def _added_name(headers: Sequence[Header], lower: bytes, default: bytes) -> tuple[bytes, bytes]:
+    for header in headers:
+        if header[1].lower() == lower:
+            return header[0], header[1]
+    return default, lower
+
+
+def sign_headers(
+    method: str,
+    target: bytes,
+    headers: Sequence[Header],
+    selection: Selects,
+    payload_hash: str,
+    content_sha256: bool,
+    access_id: str,
+    security_token: str | None,
+    path_rules: tuple[bool, bool],
+    stamp: Stamp,
+) -> list[Header]:
+    """The request's headers once signed: those it had (minus any the signature
+    replaces) then ``x-amz-date``, ``x-amz-content-sha256`` (if ``content_sha256``),
+    ``x-amz-security-token`` (if a token) and ``Authorization``. The headers added are
+    always signed, the request's own when ``selection`` selects them."""
+    kept: list[Header] = []
+    replaced: list[Header] = []
+    signed_pairs: list[tuple[bytes, bytes]] = []
+    for header in headers:
+        if header[1].lower() in REPLACED:
+            replaced.append(header)
+        else:
+            kept.append(header)
+            signed_pairs.append((header[1], header[2]))
+    added = [(DATE, stamp.date_bytes)]
+    if content_sha256:
+        added.append((CONTENT, payload_hash.encode("utf-8")))
+    if security_token is not None:
+        added.append((TOKEN, security_token.encode("utf-8")))
+    signed_pairs += added
+    canonical, signed = canonical_request(
+        method,
+        target,
+        signed_pairs,
+        lambda name: name in REPLACED or selection(name),
+        payload_hash,
+        *path_rules,
+    )
+    authorization = (
+        f"{ALGORITHM} Credential={access_id}/{stamp.scope}, "
+        f"SignedHeaders={signed.decode('utf-8', 'replace')}, Signature={stamp.sign(canonical)}"
+    )
+    added.append((AUTHORIZATION, authorization.encode("utf-8")))
+    for name, value in added:
+        lower = name.lower()
+        kept.append((*_added_name(replaced, lower, name), value) if replaced else (name, lower, value))
+    return kept
