@@ -3,7 +3,8 @@
 //! httpx parse and normalise the URL).
 //!
 //! "Plain" means: `http` or `https`; a lowercase ASCII host of letters, digits, `.`
-//! and `-`, not IDNA (`xn--`); a port of 1 to 65535 without a leading zero that is not
+//! and `-`, not IDNA (`xn--`), and a valid address where it has an IPv4 address's form
+//! (httpx refuses `127.0.0.1000` and `127.0.0.01`); a port of 1 to 65535 without a leading zero that is not
 //! the scheme's default; a path and query of RFC 3986 characters that httpx leaves
 //! alone, `%` only in valid escapes; no dot segments in the path.
 
@@ -28,6 +29,21 @@ fn valid_escapes(text: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// Whether `host`, if it has an IPv4 address's form (four groups of digits), is one:
+/// each group 0 to 255 without a leading zero, as Python's `ipaddress` checks for httpx.
+fn valid_if_ipv4(host: &str) -> bool {
+    let groups: Vec<&str> = host.split('.').collect();
+    let digits = |g: &&str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    if groups.len() != 4 || !groups.iter().all(digits) {
+        return true;
+    }
+    groups.iter().all(|g| {
+        g.len() <= 3
+            && (g.len() == 1 || !g.starts_with('0'))
+            && g.parse::<u16>().is_ok_and(|n| n <= 255)
+    })
 }
 
 fn plain_port(port: &str, scheme: &str) -> bool {
@@ -57,7 +73,8 @@ pub fn split_plain(url: &str) -> Option<(&str, &str, String)> {
         && host
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-        && !host.contains("xn--");
+        && !host.contains("xn--")
+        && valid_if_ipv4(host);
     if !host_ok || port.is_some_and(|p| !plain_port(p, scheme)) {
         return None;
     }
@@ -93,6 +110,11 @@ mod tests {
         assert_eq!(split("https://h?q"), owned("https", "h", "/?q"));
         assert_eq!(split("https://h/a?"), owned("https", "h", "/a?"));
         assert_eq!(split("https://h/k%2Fx"), owned("https", "h", "/k%2Fx"));
+        assert_eq!(
+            split("http://127.0.0.1:9000/b"),
+            owned("http", "127.0.0.1:9000", "/b")
+        );
+        assert_eq!(split("http://1.2.3/"), owned("http", "1.2.3", "/"));
     }
 
     #[test]
@@ -117,6 +139,9 @@ mod tests {
             "https:/h",
             "https://h/a|b",
             "https:///a",
+            "http://127.0.0.1000",
+            "http://127.0.0.01/",
+            "http://256.1.1.1:9000/",
         ] {
             assert_eq!(split_plain(url), None, "{url}");
         }
