@@ -53,6 +53,20 @@ def join_pairs(pairs: Iterable[Pair]) -> bytes:
     return b"&".join([name + b"=" + value for name, value in pairs])
 
 
+def canonical_target(
+    target: bytes, normalize_path: bool, double_encode: bool, extra_query: Sequence[Pair] = ()
+) -> bytes:
+    """The canonical URI and query string of ``target`` (``path?query``), on two lines."""
+    path, _, query = target.partition(b"?")
+    uri = canonical_uri(path, normalize_path, double_encode)
+    if not query and not extra_query:
+        return uri + b"\n"
+    pairs = query_pairs(query) if query else []
+    pairs.extend(extra_query)
+    pairs.sort()
+    return uri + b"\n" + join_pairs(pairs)
+
+
 def canonical_request(
     method: str,
     target: bytes,
@@ -63,16 +77,11 @@ def canonical_request(
     double_encode: bool,
     extra_query: Sequence[Pair] = (),
 ) -> tuple[bytes, bytes]:
-    path, _, query = target.partition(b"?")
-    pairs = query_pairs(query) if query else []
-    pairs.extend(extra_query)
-    pairs.sort()
     block, signed = canonical_headers(headers, selects)
     canonical = b"\n".join(
         [
             method.encode("utf-8"),
-            canonical_uri(path, normalize_path, double_encode),
-            join_pairs(pairs),
+            canonical_target(target, normalize_path, double_encode, extra_query),
             block,
             signed,
             payload_hash.encode("utf-8"),

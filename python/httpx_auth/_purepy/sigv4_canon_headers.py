@@ -59,15 +59,25 @@ def canonical_headers(headers: Iterable[tuple[bytes, bytes]], selects: Selects) 
         name = name.lower()
         if selects(name):
             chosen.append((name, value))
+    return canonical_block(chosen)
+
+
+def canonical_block(chosen: list[tuple[bytes, bytes]]) -> tuple[bytes, bytes]:
+    """The block and list of headers already chosen (lowercase names, any order);
+    sorts ``chosen`` in place."""
+    if not chosen:
+        return b"", b""
     chosen.sort(key=itemgetter(0))  # stable: repeated headers keep their order
     lines: list[bytes] = []
     names: list[bytes] = []
+    previous = None
     for name, value in chosen:
         value = b" ".join(value.split())
-        if names and names[-1] == name:
+        if name == previous:
             lines[-1] += b"," + value
         else:
             names.append(name)
             lines.append(name + b":" + value)
+            previous = name
     lines.append(b"")
-    return b"\n".join(lines) if names else b"", b";".join(names)
+    return b"\n".join(lines), b";".join(names)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from httpx_auth._purepy.sigv4 import ALGORITHM, Header
-from httpx_auth._purepy.sigv4_canon import canonical_request
-from httpx_auth._purepy.sigv4_canon_headers import Selects
+from httpx_auth._purepy.sigv4_canon import canonical_target
+from httpx_auth._purepy.sigv4_canon_headers import Selects, canonical_block
 from httpx_auth._purepy.sigv4_stamp import Stamp
 
 # The headers a header signature sets, named as they are sent, replacing any the
@@ -41,33 +41,34 @@ def sign_headers(
     always signed, the request's own when ``selection`` selects them."""
     kept: list[Header] = []
     replaced: list[Header] = []
-    signed_pairs: list[tuple[bytes, bytes]] = []
+    chosen: list[tuple[bytes, bytes]] = []  # (lowercase name, value) of the headers signed
     for header in headers:
-        if header[1].lower() in REPLACED:
+        lower = header[1].lower()
+        if lower in REPLACED:
             replaced.append(header)
         else:
             kept.append(header)
-            signed_pairs.append((header[1], header[2]))
+            if selection(lower):
+                chosen.append((lower, header[2]))
+    payload = payload_hash.encode("utf-8")
     added = [(DATE, stamp.date_bytes)]
     if content_sha256:
-        added.append((CONTENT, payload_hash.encode("utf-8")))
+        added.append((CONTENT, payload))
     if security_token is not None:
         added.append((TOKEN, security_token.encode("utf-8")))
-    signed_pairs += added
-    canonical, signed = canonical_request(
-        method,
-        target,
-        signed_pairs,
-        lambda name: name in REPLACED or selection(name),
-        payload_hash,
-        *path_rules,
+    chosen += added  # named in lowercase already, and always signed
+    block, signed = canonical_block(chosen)
+    canonical = b"\n".join(
+        [method.encode("utf-8"), canonical_target(target, *path_rules), block, signed, payload]
     )
     authorization = (
         f"{ALGORITHM} Credential={access_id}/{stamp.scope}, "
         f"SignedHeaders={signed.decode('utf-8', 'replace')}, Signature={stamp.sign(canonical)}"
     )
     added.append((AUTHORIZATION, authorization.encode("utf-8")))
+    if not replaced:
+        kept += [(name, name.lower(), value) for name, value in added]
+        return kept
     for name, value in added:
-        lower = name.lower()
-        kept.append((*_added_name(replaced, lower, name), value) if replaced else (name, lower, value))
+        kept.append((*_added_name(replaced, name.lower(), name), value))
     return kept

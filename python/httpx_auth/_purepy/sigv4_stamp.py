@@ -7,14 +7,18 @@ reads the clock.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import time
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from hashlib import _Hash
 
 from httpx_auth._purepy.signing_key import signing_key
 from httpx_auth._purepy.sigv4 import ALGORITHM
 
 MAX_TIMESTAMP = 253_402_300_799  # 9999-12-31T23:59:59Z
+_INNER_PAD = bytes(byte ^ 0x36 for byte in range(256))  # RFC 2104's ipad, as a translation
+_OUTER_PAD = bytes(byte ^ 0x5C for byte in range(256))  # and opad
 
 
 def amz_date(timestamp: int) -> str:
@@ -39,6 +43,10 @@ class Stamp(NamedTuple):
     key: bytes
     head: bytes  # "AWS4-HMAC-SHA256\n<date>\n<scope>\n", encoded
     date_bytes: bytes
+    # HMAC-SHA256 (RFC 2104) as two SHA-256 states, the inner one already fed the
+    # key's pad and ``head``: a signature then copies them, cheaper than ``hmac``.
+    inner: _Hash
+    outer: _Hash
 
     @classmethod
     def new(cls, secret_key: str, region: str, service: str, timestamp: int) -> Stamp:
@@ -49,7 +57,10 @@ class Stamp(NamedTuple):
     @classmethod
     def of(cls, timestamp: int, date: str, scope: str, key: bytes) -> Stamp:
         head = f"{ALGORITHM}\n{date}\n{scope}\n".encode("utf-8")
-        return cls(timestamp, date, scope, key, head, date.encode("ascii"))
+        padded = key.ljust(64, b"\0")  # a signing key is 32 bytes, under SHA-256's block
+        inner = hashlib.sha256(padded.translate(_INNER_PAD) + head)
+        outer = hashlib.sha256(padded.translate(_OUTER_PAD))
+        return cls(timestamp, date, scope, key, head, date.encode("ascii"), inner, outer)
 
     def at(self, secret_key: str, region: str, service: str, timestamp: int) -> Stamp:
         """The stamp of a later second: key and scope kept within the same day."""
@@ -59,5 +70,9 @@ class Stamp(NamedTuple):
         return Stamp.of(timestamp, date, self.scope, self.key)
 
     def sign(self, canonical_request: bytes) -> str:
-        string_to_sign = self.head + hashlib.sha256(canonical_request).hexdigest().encode("ascii")
-        return hmac.digest(self.key, string_to_sign, "sha256").hex()
+        """The HMAC of the string to sign: ``head`` then the request's hash."""
+        inner = self.inner.copy()
+        inner.update(hashlib.sha256(canonical_request).hexdigest().encode("ascii"))
+        outer = self.outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
