@@ -296,11 +296,7 @@ mod tests {
     #[test]
     fn signs_the_vanilla_request_like_the_suite() {
         let headers: [(&[u8], &[u8]); 1] = [(b"Host", b"example.amazonaws.com")];
-        let request = Request {
-            method: "GET",
-            target: b"/",
-            headers: &headers,
-        };
+        let request = request("GET", b"/", &headers);
         let signer = owned(None);
         for _ in 0..2 {
             let added = signer
@@ -335,11 +331,7 @@ mod tests {
                 .unwrap()
                 .unwrap();
             let headers: [(&[u8], &[u8]); 1] = [(b"host", b"example.amazonaws.com:8443")];
-            let request = Request {
-                method: "GET",
-                target: b"/a%20b/c?x=1&y",
-                headers: &headers,
-            };
+            let request = request("GET", b"/a%20b/c?x=1&y", &headers);
             let target = signer
                 .presign(&request, EMPTY_SHA256, SUITE_TIME, 60)
                 .unwrap();
@@ -367,11 +359,7 @@ mod tests {
         });
         assert!(Arc::ptr_eq(&signer.scope, &other.scope));
         let headers: [(&[u8], &[u8]); 0] = [];
-        let request = Request {
-            method: "GET",
-            target: b"/",
-            headers: &headers,
-        };
+        let request = request("GET", b"/", &headers);
         let added = other
             .sign_headers(&request, EMPTY_SHA256, SUITE_TIME)
             .unwrap();

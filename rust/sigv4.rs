@@ -179,6 +179,19 @@ pub(crate) mod test_fixtures {
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     pub const SUITE_TIME: i64 = 1_440_938_160; // 2015-08-30T12:36:00Z
 
+    /// A request for the tests: `method` on `target`, with `headers`.
+    pub fn request<'a>(
+        method: &'a str,
+        target: &'a [u8],
+        headers: &'a [(&'a [u8], &'a [u8])],
+    ) -> Request<'a> {
+        Request {
+            method,
+            target,
+            headers,
+        }
+    }
+
     pub fn signer(s3: bool) -> Signer<'static> {
         Signer {
             access_id: ACCESS_ID,

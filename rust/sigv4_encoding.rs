@@ -25,27 +25,37 @@ fn hex_value(byte: u8) -> Option<u8> {
     }
 }
 
-/// The length of the longest prefix of `data` whose bytes `keep` accepts: copied
-/// in one go, since most paths and values need no escape at all.
-fn kept_run(data: &[u8], keep: impl Fn(u8) -> bool) -> usize {
-    data.iter().position(|&b| !keep(b)).unwrap_or(data.len())
+/// Copy `data` to `out`: each run of bytes `keep` accepts in one go (most paths and
+/// values need no escape at all); at each other byte, `escape` appends what stands
+/// for the rest's first bytes and says how many it took (at least one).
+#[inline(always)]
+fn encode_runs(
+    data: &[u8],
+    keep: impl Fn(u8) -> bool,
+    out: &mut Vec<u8>,
+    mut escape: impl FnMut(&[u8], &mut Vec<u8>) -> usize,
+) {
+    out.reserve(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        let run = data[i..].iter().position(|&b| !keep(b));
+        let run = run.unwrap_or(data.len() - i);
+        out.extend_from_slice(&data[i..i + run]);
+        i += run;
+        if i < data.len() {
+            i += escape(&data[i..], out);
+        }
+    }
 }
 
 /// Percent-encode every byte of `data` but the unreserved ones (and `/` when
 /// `keep_slash`): SigV4's `UriEncode`. A `%` is encoded too.
 pub fn uri_encode(data: &[u8], keep_slash: bool, out: &mut Vec<u8>) {
     let keep = |b: u8| is_unreserved(b) || (keep_slash && b == b'/');
-    out.reserve(data.len());
-    let mut i = 0;
-    while i < data.len() {
-        let run = kept_run(&data[i..], keep);
-        out.extend_from_slice(&data[i..i + run]);
-        i += run;
-        if let Some(&byte) = data.get(i) {
-            push_escape(out, byte);
-            i += 1;
-        }
-    }
+    encode_runs(data, keep, out, |rest, out| {
+        push_escape(out, rest[0]);
+        1
+    });
 }
 
 /// Where sent text comes from: a path keeps its `/` (and a `+` is a plus); a query
@@ -61,16 +71,11 @@ pub enum Part {
 /// uppercase hex, bytes that must be escaped are (a `%` that starts no escape too).
 pub fn normalize_encoding(data: &[u8], part: Part, out: &mut Vec<u8>) {
     let keep = |b: u8| is_unreserved(b) || (b == b'/' && part == Part::Path);
-    out.reserve(data.len());
-    let mut i = 0;
-    while i < data.len() {
-        let run = kept_run(&data[i..], keep);
-        out.extend_from_slice(&data[i..i + run]);
-        i += run;
-        let Some(&byte) = data.get(i) else { break };
+    encode_runs(data, keep, out, |rest, out| {
+        let byte = rest[0];
         if byte == b'%' {
-            let high = data.get(i + 1).copied().and_then(hex_value);
-            let low = data.get(i + 2).copied().and_then(hex_value);
+            let high = rest.get(1).copied().and_then(hex_value);
+            let low = rest.get(2).copied().and_then(hex_value);
             if let (Some(high), Some(low)) = (high, low) {
                 let decoded = (high << 4) | low;
                 if is_unreserved(decoded) {
@@ -78,8 +83,7 @@ pub fn normalize_encoding(data: &[u8], part: Part, out: &mut Vec<u8>) {
                 } else {
                     push_escape(out, decoded);
                 }
-                i += 3;
-                continue;
+                return 3;
             }
         }
         if byte == b'+' && part == Part::Query {
@@ -87,8 +91,8 @@ pub fn normalize_encoding(data: &[u8], part: Part, out: &mut Vec<u8>) {
         } else {
             push_escape(out, byte);
         }
-        i += 1;
-    }
+        1
+    });
 }
 
 /// What `f` appends to an empty buffer, as text (for the tests of the `sigv4_canon*` modules).

@@ -121,11 +121,7 @@ mod tests {
     #[test]
     fn get_vanilla_header_signature() {
         let headers: [(&[u8], &[u8]); 1] = [(b"Host", b"example.amazonaws.com")];
-        let request = Request {
-            method: "GET",
-            target: b"/",
-            headers: &headers,
-        };
+        let request = request("GET", b"/", &headers);
         let stamp = Stamp::new(&signer(false), SUITE_TIME).unwrap();
         let added = sign_headers(
             &request,
@@ -148,11 +144,7 @@ mod tests {
     #[test]
     fn every_header_a_signature_adds_is_set_and_signed() {
         let headers: [(&[u8], &[u8]); 2] = [(b"Host", b"h"), (b"X-Amz-Date", b"old")];
-        let request = Request {
-            method: "PUT",
-            target: b"/k",
-            headers: &headers,
-        };
+        let request = request("PUT", b"/k", &headers);
         let signer = Signer {
             security_token: Some("tok"),
             ..signer(true)

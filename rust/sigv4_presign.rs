@@ -258,24 +258,20 @@ mod tests {
     use crate::sigv4::test_fixtures::*;
     use crate::sigv4::UNSIGNED_PAYLOAD;
 
+    /// `request` presigned signing its `host`, by `signer(s3)` at the suite's time.
+    fn presigned(request: &Request, payload_hash: &str, s3: bool, expires_in: i64) -> String {
+        let signer = signer(s3);
+        let stamp = Stamp::new(&signer, SUITE_TIME).unwrap();
+        let select = Selection::parse(&["host"]);
+        let target = presign(request, &select, payload_hash, &signer, &stamp, expires_in);
+        String::from_utf8(target.unwrap()).unwrap()
+    }
+
     #[test]
     fn get_vanilla_presigned() {
         let headers: [(&[u8], &[u8]); 1] = [(b"host", b"example.amazonaws.com")];
-        let request = Request {
-            method: "GET",
-            target: b"/",
-            headers: &headers,
-        };
-        let target = presign(
-            &request,
-            &Selection::parse(&["host"]),
-            EMPTY_SHA256,
-            &signer(false),
-            &Stamp::new(&signer(false), SUITE_TIME).unwrap(),
-            3600,
-        )
-        .unwrap();
-        let target = String::from_utf8(target).unwrap();
+        let request = request("GET", b"/", &headers);
+        let target = presigned(&request, EMPTY_SHA256, false, 3600);
         assert!(target.starts_with("/?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential="));
         // aws-c-auth's get-vanilla, query variant.
         assert!(target.ends_with(
@@ -286,21 +282,12 @@ mod tests {
     #[test]
     fn presign_replaces_existing_presign_parameters() {
         let headers: [(&[u8], &[u8]); 1] = [(b"host", b"h")];
-        let request = Request {
-            method: "GET",
-            target: b"/k?a=1&X-Amz-Signature=old&X-Amz-Expires=5",
-            headers: &headers,
-        };
-        let target = presign(
-            &request,
-            &Selection::parse(&["host"]),
-            UNSIGNED_PAYLOAD,
-            &signer(true),
-            &Stamp::new(&signer(true), SUITE_TIME).unwrap(),
-            60,
-        )
-        .unwrap();
-        let target = String::from_utf8(target).unwrap();
+        let request = request(
+            "GET",
+            b"/k?a=1&X-Amz-Signature=old&X-Amz-Expires=5",
+            &headers,
+        );
+        let target = presigned(&request, UNSIGNED_PAYLOAD, true, 60);
         assert!(target.starts_with("/k?a=1&X-Amz-Algorithm="));
         assert_eq!(target.matches("X-Amz-Signature=").count(), 1);
         assert_eq!(target.matches("X-Amz-Expires=60").count(), 1);
@@ -310,11 +297,7 @@ mod tests {
     #[test]
     fn expiry_is_bounded() {
         let headers: [(&[u8], &[u8]); 0] = [];
-        let request = Request {
-            method: "GET",
-            target: b"/",
-            headers: &headers,
-        };
+        let request = request("GET", b"/", &headers);
         let select = Selection::parse(&["host"]);
         let zero = Stamp::new(&signer(true), 0).unwrap();
         for bad in [0, -5, MAX_EXPIRES_IN + 1] {
@@ -357,11 +340,7 @@ mod tests {
             let mut path = b"/prefix/".to_vec();
             uri_encode(key.as_bytes(), true, &mut path);
             let headers: [(&[u8], &[u8]); 1] = [(b"host", base.host.as_bytes())];
-            let request = Request {
-                method: "GET",
-                target: &path,
-                headers: &headers,
-            };
+            let request = request("GET", &path, &headers);
             let select = Selection::parse(&["host"]);
             let one = presign(&request, &select, UNSIGNED_PAYLOAD, &s, &stamp, 900).unwrap();
             assert_eq!(

@@ -55,7 +55,7 @@ class AssumeRoleCredentials(RefreshingCredentials):
             from httpx_auth._aws.params import provided_credentials
 
             signer = AWSCredentials(*provided_credentials(lambda: signer))
-        params = {"RoleArn": self.role_arn, "RoleSessionName": self.session_name or _sts.default_session_name()}
+        params = _sts.role_params(self.role_arn, self.session_name)
         if self.external_id is not None:
             params["ExternalId"] = self.external_id
         if self.duration_seconds is not None:

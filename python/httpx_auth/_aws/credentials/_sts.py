@@ -27,8 +27,10 @@ def endpoint(region: str | None) -> tuple[str, str]:
     return f"https://sts.{region}.{suffix}", region
 
 
-def default_session_name() -> str:
-    return f"httpx-auth-session-{int(time.time())}"
+def role_params(role_arn: str, session_name: str | None) -> dict[str, str]:
+    """The parameters both ``AssumeRole`` calls start with (a session name made from
+    the time when none is given)."""
+    return {"RoleArn": role_arn, "RoleSessionName": session_name or f"httpx-auth-session-{int(time.time())}"}
 
 
 def call(source: str, action: str, params: dict[str, str], region: str | None, signer: AWSCredentials | None) -> AWSCredentials:

@@ -63,9 +63,5 @@ class WebIdentityCredentials(RefreshingCredentials):
             ) from None
         if not token:
             raise AWSCredentialsError(self.source_name, f"the token file {self.token_file!r} is empty.")
-        params = {
-            "RoleArn": self.role_arn,
-            "RoleSessionName": self.session_name or _sts.default_session_name(),
-            "WebIdentityToken": token,
-        }
+        params = {**_sts.role_params(self.role_arn, self.session_name), "WebIdentityToken": token}
         return _sts.call(self.source_name, "AssumeRoleWithWebIdentity", params, self.region, None)
