@@ -61,6 +61,12 @@ class DeviceCode(DeviceCodeGrant):
     def should_slow_down(self, credential: DeviceCredentialDict) -> bool:
         return False
 
+    def create_token_response(self) -> Any:
+        answer = super().create_token_response()
+        with _lock:  # a device code is good for one token
+            CREDENTIALS.pop(self.request.payload.data["device_code"], None)
+        return answer
+
 
 def register(app: Flask, server: AuthorizationServer, users: list[str], record: Callable[[dict[str, Any]], None]) -> None:
     """Add the device endpoint, the grant and the test's user to ``app`` and ``server``."""
