@@ -1,5 +1,6 @@
 """Session fixture for the Authlib authorization server of the service grants
-(private_key_jwt, client_secret_jwt, the JWT bearer grant, token exchange, DPoP)."""
+(private_key_jwt, client_secret_jwt, the JWT bearer grant, token exchange, the device
+authorization grant, DPoP)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,19 @@ class ServiceServer:
     def resource_url(self) -> str:
         return f"{self.base_url}/api/me"
 
+    @property
+    def device_authorization_url(self) -> str:
+        return f"{self.base_url}/device_authorization"
+
+    def decide(self, user_code: str, approve: bool = True, after_polls: int = 0) -> None:
+        """The user's decision on ``user_code``, seen by the polls after ``after_polls`` more
+        of them were answered ``authorization_pending``."""
+        reply = httpx.post(
+            f"{self.base_url}/_itest/device/decide",
+            json={"user_code": user_code, "approve": approve, "after_polls": after_polls},
+        )
+        reply.raise_for_status()
+
     def events(self) -> list[dict[str, Any]]:
         return list(httpx.get(f"{self.base_url}/_itest/events").json()["events"])
 
@@ -74,6 +88,7 @@ def service_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service
                     "client_credentials",
                     "urn:ietf:params:oauth:grant-type:jwt-bearer",
                     "urn:ietf:params:oauth:grant-type:token-exchange",
+                    "urn:ietf:params:oauth:grant-type:device_code",
                 ],
                 "jwks": jwks,
             }

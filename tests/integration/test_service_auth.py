@@ -44,7 +44,11 @@ async def test_private_key_jwt_client_credentials(
         assert reply.status_code == 200, reply.text
         assert reply.json()["client_id"] == service_server.client_id
     [event] = _events_since(service_server, mark)
-    assert event == {"grant_type": "client_credentials", "client_auth": "private_key_jwt", "basic_header": False, "status": 200, "error": None}
+    aud = service_server.base_url if audience == "issuer" else service_server.token_url
+    assert event == {
+        "endpoint": "token", "grant_type": "client_credentials", "client_auth": "private_key_jwt", "aud": aud,
+        "basic_header": False, "status": 200, "error": None,
+    }
 
 
 async def test_client_secret_jwt(service_server: ServiceServer, sender: Sender) -> None:

@@ -204,6 +204,33 @@ def test_the_client_key_enters_the_cache_key_and_stays_out_of_reprs() -> None:
     assert "ck-1" in repr(b.token_endpoint.authentication)  # what it shows: the key id, not the key
 
 
+@pytest.mark.parametrize(
+    ("options", "shown"),
+    [
+        ({}, "client_auth=None, scope"),
+        ({"client_auth": ("c", SECRET)}, "client_auth=<hidden>, client_auth_method='client_secret_basic', scope"),
+        ({"client_auth": ("c", SECRET), "client_auth_method": "client_secret_jwt"}, "client_auth_method='client_secret_jwt'"),
+        ({"client_auth": "c", "client_auth_method": "private_key_jwt", "client_private_key": pem("ec"),
+          "client_signing_algorithm": "ES256"}, "client_auth=<hidden>, client_auth_method='private_key_jwt', scope"),
+    ],
+)
+def test_the_repr_shows_the_client_authentication_method(backend: str, options: dict[str, Any], shown: str) -> None:
+    """As the password grant shows its client authentication (``<hidden>`` or ``None``),
+    with the method besides; never the secret, the client id or the key."""
+    text = repr(grant(**options))
+    assert shown in text
+    assert SECRET not in text and "'c'" not in text and "PRIVATE" not in text
+    ready = repr(OAuth2JwtBearer(TOKEN_URL, assertion=lambda: "a.b.c", client_auth=("c", SECRET), client_auth_method="client_secret_post"))
+    assert "assertion=<hidden>, client_auth=<hidden>, client_auth_method='client_secret_post'" in ready
+
+
+def test_the_repr_of_an_httpx_auth_as_client_auth_names_no_method(backend: str) -> None:
+    import httpx
+
+    text = repr(grant(client_auth=httpx.BasicAuth("c", SECRET)))
+    assert "client_auth=<hidden>, scope" in text and SECRET not in text
+
+
 KEY = pem("ec")
 
 

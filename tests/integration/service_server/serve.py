@@ -5,8 +5,11 @@ public JWKs and allowed methods). The token endpoint (``/token``) authenticates 
 with ``client_secret_basic``, ``client_secret_jwt`` or ``private_key_jwt`` (RFC 7523 §2.2,
 verified by Authlib) and grants ``client_credentials``, the JWT bearer grant (RFC 7523
 §2.1; with or without client authentication, verified when given) and a token exchange (RFC 8693, written here: Authlib has none) of a token this
-server issued, for the subject it was issued to. ``/api/me`` tells who a token was issued to; ``/_itest/events`` lists the token
-requests seen (grant, client authentication method, outcome).
+server issued, for the subject it was issued to. The device authorization grant (RFC 8628)
+is in ``device.py``: its endpoint authenticates clients with the same JWT methods, each
+assertion's ``aud`` being the endpoint called (or the issuer). ``/api/me`` tells who a
+token was issued to; ``/_itest/events`` lists the requests seen by the token and device
+endpoints (endpoint, grant, client authentication method, assertion audience, outcome).
 
 DPoP (RFC 9449), checked here by hand with joserfc (Authlib has none): a token request
 with a ``DPoP`` proof must carry the server's nonce (else ``400 use_dpop_nonce`` with a
@@ -42,6 +45,8 @@ import time
 from flask import Flask, jsonify, request
 from joserfc import jws
 from joserfc.jwk import ECKey, KeySet, OctKey
+
+import device
 
 CONFIG = json.loads(Path(os.environ["ITEST_SERVICE_CONFIG"]).read_text())
 PORT = int(sys.argv[1])
@@ -144,7 +149,13 @@ class PrivateKeyJwt(JWTBearerClientAssertion):
         return super().__call__(query_client, req)
 
     def get_audiences(self) -> list[str]:
-        return [TOKEN_URL, ISSUER]
+        # The endpoint being called (token or device authorization), or the issuer.
+        return [f"{ISSUER}{request.path}", ISSUER]
+
+    def process_assertion_claims(self, assertion: str, resolve_key: Any) -> Any:
+        claims = super().process_assertion_claims(assertion, resolve_key)
+        request.environ["itest.aud"] = claims["aud"]
+        return claims
 
     def validate_jti(self, claims: dict[str, Any], jti: str) -> bool:
         return _jti_once(claims, jti)
@@ -231,6 +242,11 @@ def save_token(token: dict[str, Any], req: Any) -> None:
         }
 
 
+def _event(event: dict[str, Any]) -> None:
+    with _lock:
+        EVENTS.append(event)
+
+
 app = Flask(__name__)
 server = AuthorizationServer(app, query_client=CLIENTS.get, save_token=save_token)
 server.register_client_auth_method(PrivateKeyJwt.CLIENT_AUTH_METHOD, PrivateKeyJwt())
@@ -238,6 +254,7 @@ server.register_client_auth_method(ClientSecretJwt.CLIENT_AUTH_METHOD, ClientSec
 server.register_grant(ClientCredentials)
 server.register_grant(JwtBearer)
 server.register_grant(TokenExchange)
+device.register(app, server, CONFIG["users"], _event)
 
 
 @app.post("/token")
@@ -250,7 +267,7 @@ def token() -> Any:
         except ProofError as error:
             return jsonify({"error": "invalid_dpop_proof", "error_description": str(error)}), 400
         if not jkt:
-            _event({"grant_type": request.form.get("grant_type"), "status": 400, "error": "use_dpop_nonce"})
+            _event({"endpoint": "token", "grant_type": request.form.get("grant_type"), "status": 400, "error": "use_dpop_nonce"})
             return jsonify({"error": "use_dpop_nonce"}), 400, {"DPoP-Nonce": NONCES["as"]}
     response = server.create_token_response()
     body = response.get_json(silent=True) or {}
@@ -261,8 +278,10 @@ def token() -> Any:
         response.set_data(json.dumps(body))
     _event(
         {
+            "endpoint": "token",
             "grant_type": request.form.get("grant_type"),
             "client_auth": request.environ.get("itest.auth_method"),
+            **({"aud": request.environ["itest.aud"]} if "itest.aud" in request.environ else {}),
             "basic_header": request.headers.get("Authorization", "").startswith("Basic "),
             "status": response.status_code,
             "error": body.get("error"),
@@ -271,11 +290,6 @@ def token() -> Any:
         }
     )
     return response
-
-
-def _event(event: dict[str, Any]) -> None:
-    with _lock:
-        EVENTS.append(event)
 
 
 @app.get("/api/me")

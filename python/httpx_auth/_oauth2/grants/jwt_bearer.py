@@ -159,15 +159,26 @@ class OAuth2JwtBearer(FormGrant):
 
         return (yield from self.token_endpoint.request_token(request, form, self.settings.token_field_name))
 
+    def _client_shown(self) -> dict[str, Any]:
+        """The client authentication as the password grant shows it (``<hidden>`` or
+        ``None``), with its method when it is one (not an httpx Auth)."""
+        authentication = self.token_endpoint.authentication
+        if authentication.client_auth is None:
+            return {"client_auth": None}
+        if authentication.applied is None:
+            return {"client_auth": HIDDEN}
+        return {"client_auth": HIDDEN, "client_auth_method": authentication.method}
+
     def __repr__(self) -> str:
         if self._key is None:
             # Not the callable's repr: a partial (or a callable object) shows what it holds.
-            return self._repr(token_url=self.token_url, assertion=HIDDEN, scope=self.scope)
+            return self._repr(token_url=self.token_url, assertion=HIDDEN, **self._client_shown(), scope=self.scope)
         return self._repr(
             token_url=self.token_url,
             issuer=self.issuer,
             subject=self.subject,
             audience=self.audience,
             key=self._key,
+            **self._client_shown(),
             scope=self.scope,
         )
