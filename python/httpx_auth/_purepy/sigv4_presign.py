@@ -3,8 +3,6 @@ travels in the query (``X-Amz-*`` parameters), for one request or many object ke
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Sequence
 from urllib.parse import quote, quote_from_bytes
 
@@ -64,7 +62,7 @@ class Presigner:
     signature (``rust/sigv4_presign.rs``'s ``Presigner``). Every header given (name,
     value) is signed."""
 
-    __slots__ = ("head", "method_line", "rules", "tail", "url_query", "key")
+    __slots__ = ("method_line", "rules", "tail", "url_query", "stamp")
 
     def __init__(
         self,
@@ -88,15 +86,12 @@ class Presigner:
         self.url_query = (
             query + (b"&" if query else b"") + join_pairs(presign_pairs) + b"&X-Amz-Signature="
         ).decode("utf-8", "replace")
-        self.head = stamp.head
         self.method_line = method.encode("utf-8") + b"\n"
         self.rules = path_rules
-        self.key = stamp.key
+        self.stamp = stamp
 
     def signature(self, path: bytes) -> str:
-        canonical = self.method_line + canonical_uri(path, *self.rules) + self.tail
-        string_to_sign = self.head + hashlib.sha256(canonical).hexdigest().encode("ascii")
-        return hmac.digest(self.key, string_to_sign, "sha256").hex()
+        return self.stamp.sign(self.method_line + canonical_uri(path, *self.rules) + self.tail)
 
     def url(self, path: bytes) -> str:
         """The presigned target of ``path``: the path, the query as sent (minus any
