@@ -223,3 +223,22 @@ def test_a_lock_lost_to_another_owner_is_not_renewed_and_the_fetch_goes_on(
     assert messages == [
         "The token fetch lock could not be renewed (another process holds it): another process may fetch a token too."
     ]
+
+
+async def test_asyncio_flows_renew_through_the_asyncio_client(server: FakeRedis) -> None:
+    leader = fake_cache(server, lock_timeout=LOCK_TIMEOUT)
+    lock = Keys.of("test:", "k").lock
+    fetches: list[str] = []
+    flow = single_flight.acquire(leader, "k", lambda: leader.lookup("k"), lambda: slow_fetch(leader, fetches), patience=30)
+    owners, started = set(), time.monotonic()
+    try:
+        step = next(flow)
+        while True:
+            owners.add(server.value(lock))
+            step = flow.send(await step.fn_async())  # every step here awaits: nothing in a thread
+    except StopIteration as done:
+        assert done.value.access_token == "slow-token"
+    assert time.monotonic() - started > 3 * LOCK_TIMEOUT
+    assert len(owners - {None}) == 1  # one owner all along
+    assert server.commands.count("EVAL") >= 4  # renewals (then the store), with the asyncio client
+    assert leader.fake_async.calls == len(server.commands)  # type: ignore[attr-defined]
