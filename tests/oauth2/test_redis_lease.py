@@ -22,6 +22,7 @@ from httpx_auth._oauth2.token import Token
 from redis_fakes import FakeRedis, fake_cache, server  # noqa: F401
 
 RENEW = "renew-step"
+LOST = "The token fetch lock could not be renewed (another process holds it): another process may fetch a token too."
 
 
 class Clock:
@@ -113,29 +114,28 @@ def test_closing_closes_the_flow_outside_the_handler(at_renewal: bool) -> None:
     assert len(seen) == 1 and seen[0] is cause
 
 
-def test_a_lock_owned_by_another_is_left_alone_with_one_warning(caplog: pytest.LogCaptureFixture) -> None:
+def at_first_renewal(count: int, caplog: pytest.LogCaptureFixture) -> tuple[Generator[Any, Any, Any], Clock]:
+    """A wrapped ``echo(count)`` (lease 3 s) that has just yielded its first renewal."""
     caplog.set_level(logging.WARNING, "httpx_auth")
     clock = Clock()
-    flow = wrapped(echo(5), clock)
+    flow = wrapped(echo(count), clock)
     next(flow)
     clock.now += 1
     assert flow.send(None) == RENEW
+    return flow, clock
+
+
+def test_a_lock_owned_by_another_is_left_alone_with_one_warning(caplog: pytest.LogCaptureFixture) -> None:
+    flow, clock = at_first_renewal(5, caplog)
     assert flow.send(False) == "step-1"  # lost: the fetch goes on
     for n in range(2, 5):
         clock.now += 2
         assert flow.send(None) == f"step-{n}"  # not renewed again
-    assert [r.getMessage() for r in caplog.records] == [
-        "The token fetch lock could not be renewed (another process holds it): another process may fetch a token too."
-    ]
+    assert [r.getMessage() for r in caplog.records] == [LOST]
 
 
 def test_redis_down_is_tried_again_a_third_later_and_warned_once(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, "httpx_auth")
-    clock = Clock()
-    flow = wrapped(echo(4), clock)
-    next(flow)
-    clock.now += 1
-    assert flow.send(None) == RENEW
+    flow, clock = at_first_renewal(4, caplog)
     assert flow.send(Down(ConnectionError())) == "step-1"
     clock.now += 0.5
     assert flow.send(None) == "step-2"  # not at every step
@@ -148,6 +148,7 @@ def test_redis_down_is_tried_again_a_third_later_and_warned_once(caplog: pytest.
 # -- RedisTokenCache with a fetch longer than lock_timeout ------------------------------
 
 LOCK_TIMEOUT = 0.3
+LOCK = Keys.of("test:", "k").lock
 
 
 def slow_fetch(cache: Any, fetches: list[str], steps: int = 12) -> Generator[Any, Any, Token]:
@@ -173,22 +174,27 @@ def lead(cache: Any, fetches: list[str], result: list[Any]) -> None:
         result.append(done.value)
 
 
+def leading(cache: Any) -> tuple[threading.Thread, list[str], list[Any]]:
+    """``lead`` started in a thread; its fetches and result, as they come."""
+    fetches: list[str] = []
+    result: list[Any] = []
+    thread = threading.Thread(target=lead, args=(cache, fetches, result))
+    thread.start()
+    return thread, fetches, result
+
+
 def test_a_fetch_longer_than_lock_timeout_keeps_its_lock(server: FakeRedis, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(redis_cache, "POLL", 0.05)
     leader, other = fake_cache(server, lock_timeout=LOCK_TIMEOUT), fake_cache(server, lock_timeout=LOCK_TIMEOUT)
-    lock = Keys.of("test:", "k").lock
-    fetches: list[str] = []
-    result: list[Any] = []
-    thread = threading.Thread(target=lead, args=(leader, fetches, result))
-    thread.start()
+    thread, fetches, result = leading(leader)
     time.sleep(0.1)
-    owner = server.value(lock)
+    owner = server.value(LOCK)
     assert owner is not None
     ttls = []
     for _ in range(3):  # 0.25, 0.5, 0.75 s in: past lock_timeout, the lock is still the leader's
         time.sleep(0.25)
-        assert server.value(lock) == owner
-        ttls.append(server.ttl(lock))
+        assert server.value(LOCK) == owner
+        ttls.append(server.ttl(LOCK))
     assert all(0 < (ttl or 0) <= LOCK_TIMEOUT for ttl in ttls)
 
     def must_not_fetch() -> str:
@@ -198,7 +204,7 @@ def test_a_fetch_longer_than_lock_timeout_keeps_its_lock(server: FakeRedis, monk
     assert other.get_token("k", on_missing_token=must_not_fetch) == "slow-token"
     thread.join(10)
     assert [t.access_token for t in result] == ["slow-token"] and fetches == ["fetch"]
-    assert server.value(lock) is None  # released with the store
+    assert server.value(LOCK) is None  # released with the store
     assert single_flight.in_flight() == 0
 
 
@@ -206,35 +212,26 @@ def test_a_lock_lost_to_another_owner_is_not_renewed_and_the_fetch_goes_on(
     server: FakeRedis, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, "httpx_auth")
-    leader = fake_cache(server, lock_timeout=LOCK_TIMEOUT)
-    lock = Keys.of("test:", "k").lock
-    fetches: list[str] = []
-    result: list[Any] = []
-    thread = threading.Thread(target=lead, args=(leader, fetches, result))
-    thread.start()
+    thread, _, result = leading(fake_cache(server, lock_timeout=LOCK_TIMEOUT))
     time.sleep(0.05)
     with server.changed:  # the leader's lock expired and another process took it
-        server._set(lock, b"other-owner", 10_000)
+        server._set(LOCK, b"other-owner", 10_000)
     thread.join(10)
     assert [t.access_token for t in result] == ["slow-token"]
-    assert server.value(lock) == b"other-owner"
-    assert 5 < (server.ttl(lock) or 0) <= 10  # not shortened to our lease, not released
-    messages = [r.getMessage() for r in caplog.records]
-    assert messages == [
-        "The token fetch lock could not be renewed (another process holds it): another process may fetch a token too."
-    ]
+    assert server.value(LOCK) == b"other-owner"
+    assert 5 < (server.ttl(LOCK) or 0) <= 10  # not shortened to our lease, not released
+    assert [r.getMessage() for r in caplog.records] == [LOST]
 
 
 async def test_asyncio_flows_renew_through_the_asyncio_client(server: FakeRedis) -> None:
     leader = fake_cache(server, lock_timeout=LOCK_TIMEOUT)
-    lock = Keys.of("test:", "k").lock
     fetches: list[str] = []
     flow = single_flight.acquire(leader, "k", lambda: leader.lookup("k"), lambda: slow_fetch(leader, fetches), patience=30)
     owners, started = set(), time.monotonic()
     try:
         step = next(flow)
         while True:
-            owners.add(server.value(lock))
+            owners.add(server.value(LOCK))
             step = flow.send(await step.fn_async())  # every step here awaits: nothing in a thread
     except StopIteration as done:
         assert done.value.access_token == "slow-token"
