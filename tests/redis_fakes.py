@@ -137,6 +137,12 @@ class FakeRedis:
                 self._publish(channel.decode(), "released")
                 return 1
             return 0
+        if script == redis_protocol.RENEW:
+            owner, ms = args
+            if self._get(keys[0]) == owner:
+                self._set(keys[0], owner, int(ms))
+                return 1
+            return 0
         if script == redis_protocol.DISCARD:
             if self._get(keys[0]) == args[0]:
                 del self.data[keys[0]]

@@ -13,10 +13,13 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
 from ._servers import ManagedProcess, free_port
+
+DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
 def _pong(port: int) -> bool:
@@ -78,10 +81,17 @@ def redis_db(redis_server: RedisServer) -> Iterator[RedisServer]:
 class TokenEndpoint:
     """``/token`` answers client credentials requests with ``token-<n>``; ``/api`` echoes
     the Authorization header. ``delay`` slows every token answer; while ``hang`` is set,
-    token requests get no answer (until the server stops)."""
+    token requests get no answer (until the server stops).
+
+    ``/device`` is a device authorization endpoint (RFC 8628, polls every second): the
+    user "approves" ``approve_after`` seconds after the first device request; device code
+    polls answer ``authorization_pending`` until then (not counted in ``requests``)."""
 
     def __init__(self) -> None:
         self.requests = 0
+        self.device_requests = 0
+        self.approve_after = 0.0
+        self._approved_at: float | None = None
         self.delay = 0.0
         self.expires_in = 3600
         self.hang = threading.Event()
@@ -103,16 +113,19 @@ class TokenEndpoint:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def _answer(self, body: dict[str, Any]) -> None:
+            def _answer(self, body: dict[str, Any], status: int = 200) -> None:
                 data = json.dumps(body).encode()
-                self.send_response(200)
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
             def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                form = parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+                if self.path == "/device" or form.get("grant_type") == [DEVICE_CODE_GRANT]:
+                    self._device(self.path == "/device")
+                    return
                 with endpoint._lock:
                     endpoint.requests += 1
                     n = endpoint.requests
@@ -122,6 +135,24 @@ class TokenEndpoint:
                     return
                 time.sleep(endpoint.delay)
                 self._answer({"access_token": f"token-{n}", "token_type": "Bearer", "expires_in": endpoint.expires_in})
+
+            def _device(self, authorize: bool) -> None:
+                with endpoint._lock:
+                    if authorize:
+                        endpoint.device_requests += 1
+                        if endpoint._approved_at is None:
+                            endpoint._approved_at = time.monotonic() + endpoint.approve_after
+                    approved = endpoint._approved_at is not None and time.monotonic() >= endpoint._approved_at
+                    if approved and not authorize:
+                        endpoint.requests += 1
+                    n = endpoint.requests
+                if authorize:
+                    code = {"device_code": "device-1", "user_code": "CODE-1", "verification_uri": f"{endpoint.url}/verify"}
+                    self._answer({**code, "expires_in": 120, "interval": 1})
+                elif approved:
+                    self._answer({"access_token": f"token-{n}", "token_type": "Bearer", "expires_in": endpoint.expires_in})
+                else:
+                    self._answer({"error": "authorization_pending"}, 400)
 
             def do_GET(self) -> None:
                 self._answer({"authorization": self.headers.get("Authorization")})

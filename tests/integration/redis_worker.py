@@ -3,8 +3,9 @@
 Argument: a JSON object with ``redis_url``, ``prefix``, ``endpoint`` (the test's token
 endpoint), ``mode`` ("sync": threads with an httpx.Client; "async": asyncio tasks with an
 httpx.AsyncClient), ``concurrency``, ``start_at`` (a time.time() at which every worker
-starts at once) and ``lock_timeout``. Prints one JSON line: the Authorization headers the
-API saw, and the seconds the requests took.
+starts at once), ``lock_timeout`` and ``grant`` ("client_credentials", or "device": the
+device authorization grant, whose user codes shown are counted). Prints one JSON line:
+the Authorization headers the API saw, the seconds the requests took, and ``displays``.
 """
 
 from __future__ import annotations
@@ -18,12 +19,19 @@ from typing import Any
 
 import httpx
 
-from httpx_auth import OAuth2, OAuth2ClientCredentials, RedisTokenCache
+from httpx_auth import OAuth2, OAuth2ClientCredentials, OAuth2DeviceCode, RedisTokenCache
+
+displays: list[str] = []
 
 
 def main(config: dict[str, Any]) -> None:
     OAuth2.token_cache = RedisTokenCache(config["redis_url"], config["prefix"], lock_timeout=config["lock_timeout"])
-    auth = OAuth2ClientCredentials(f"{config['endpoint']}/token", "worker-client", "worker-secret")
+    auth: Any = OAuth2ClientCredentials(f"{config['endpoint']}/token", "worker-client", "worker-secret")
+    if config.get("grant") == "device":
+        endpoint = config["endpoint"]
+        auth = OAuth2DeviceCode(
+            f"{endpoint}/device", f"{endpoint}/token", "worker-device", open_browser=False, display=lambda a: displays.append(a.user_code)
+        )
     api = f"{config['endpoint']}/api"
     count = config["concurrency"]
     time.sleep(max(0.0, config["start_at"] - time.time()))
@@ -32,7 +40,7 @@ def main(config: dict[str, Any]) -> None:
         seen = asyncio.run(_async_requests(auth, api, count))
     else:
         seen = _threaded_requests(auth, api, count)
-    print(json.dumps({"authorization": seen, "seconds": time.monotonic() - started}), flush=True)
+    print(json.dumps({"authorization": seen, "seconds": time.monotonic() - started, "displays": displays}), flush=True)
 
 
 def _threaded_requests(auth: Any, api: str, count: int) -> list[str]:

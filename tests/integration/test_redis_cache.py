@@ -1,6 +1,7 @@
 """RedisTokenCache against a real redis-server: one token request for many processes, a
 lock holder killed mid-fetch, Redis stopped and restarted while requests go on, tokens
-expiring with their TTL, and the Lua scripts as Redis runs them."""
+expiring with their TTL, a device flow that outlasts the lock's timeout (renewed), and the
+Lua scripts as Redis runs them."""
 
 from __future__ import annotations
 
@@ -19,7 +20,13 @@ from typing import Any
 import httpx
 import pytest
 
-from httpx_auth import OAuth2, OAuth2ClientCredentials, OAuth2ResourceOwnerPasswordCredentials, RedisTokenCache
+from httpx_auth import (
+    OAuth2,
+    OAuth2ClientCredentials,
+    OAuth2DeviceCode,
+    OAuth2ResourceOwnerPasswordCredentials,
+    RedisTokenCache,
+)
 from httpx_auth._oauth2.caches import redis as redis_cache, redis_protocol
 from httpx_auth._oauth2.caches.redis_protocol import Keys
 from httpx_auth._oauth2.token import Token
@@ -41,8 +48,11 @@ class Workers:
         self.redis, self.endpoint = redis, endpoint
         self.processes: list[subprocess.Popen[str]] = []
 
-    def start(self, mode: str, concurrency: int, *, start_at: float = 0.0, lock_timeout: float = 30.0) -> subprocess.Popen[str]:
+    def start(
+        self, mode: str, concurrency: int, *, start_at: float = 0.0, lock_timeout: float = 30.0, grant: str = "client_credentials"
+    ) -> subprocess.Popen[str]:
         config = {
+            "grant": grant,
             "redis_url": self.redis.url,
             "prefix": PREFIX,
             "endpoint": self.endpoint.url,
@@ -115,6 +125,31 @@ def test_a_killed_lock_holder_is_replaced_after_its_lock_expires(
     assert result["authorization"] == ["Bearer token-2"] * 4
     assert token_endpoint.requests == 2
     assert result["seconds"] < 3.0 + 10  # waited for the dead lock to expire, then fetched
+    assert client.get(lock) is None
+    client.close()
+
+
+def test_a_device_flow_longer_than_lock_timeout_keeps_its_lock_and_shows_one_code(
+    workers: Workers, token_endpoint: TokenEndpoint, redis_db: RedisServer
+) -> None:
+    # The user approves after 6 s, polled every second; the lock lasts 2.5 s (renewed
+    # after a third of that, at the next step): the other process must not start its own.
+    token_endpoint.approve_after = 6.0
+    first = workers.start("sync", 2, lock_timeout=2.5, grant="device")
+    deadline = time.monotonic() + 30
+    while token_endpoint.device_requests == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert token_endpoint.device_requests == 1, "the first worker started no device flow"
+    second = workers.start("async", 2, lock_timeout=2.5, grant="device")
+    client = redis_db.client()
+    lock = Keys.of(PREFIX, _device_auth(token_endpoint).cache_key).lock
+    owner = client.get(lock)
+    time.sleep(4.0)  # past the lock's first expiry
+    assert owner is not None and client.get(lock) == owner and 0 < client.pttl(lock) <= 2500
+    results = [workers.result(process) for process in (first, second)]
+    assert [auth for result in results for auth in result["authorization"]] == ["Bearer token-1"] * 4
+    assert [result["displays"] for result in results] == [["CODE-1"], []]  # one user code shown
+    assert (token_endpoint.device_requests, token_endpoint.requests) == (1, 1)
     assert client.get(lock) is None
     client.close()
 
@@ -223,7 +258,10 @@ def test_scripts_on_a_real_redis(redis_db: RedisServer) -> None:
     assert run(client, redis_protocol.try_lock(keys, "owner", 30)) is True
     assert run(client, redis_protocol.try_lock(keys, "intruder", 30)) is False
     run(client, redis_protocol.release(keys, "intruder"))
-    assert client.get(keys.lock) == b"owner"
+    assert run(client, redis_protocol.renew(keys, "intruder", 60)) is False
+    assert client.get(keys.lock) == b"owner" and client.pttl(keys.lock) <= 30_000
+    assert run(client, redis_protocol.renew(keys, "owner", 60)) is True
+    assert 59_000 < client.pttl(keys.lock) <= 60_000
     token = Token("access", time.time() + 60, "refresh")
     run(client, redis_protocol.store_and_release(keys, token, "owner"))
     assert client.get(keys.lock) is None
@@ -239,3 +277,8 @@ def test_scripts_on_a_real_redis(redis_db: RedisServer) -> None:
 def _auth(endpoint: TokenEndpoint) -> OAuth2ClientCredentials:
     """The grant redis_worker.py uses (same cache key)."""
     return OAuth2ClientCredentials(f"{endpoint.url}/token", "worker-client", "worker-secret")
+
+
+def _device_auth(endpoint: TokenEndpoint) -> OAuth2DeviceCode:
+    """The device grant of redis_worker.py (same cache key)."""
+    return OAuth2DeviceCode(f"{endpoint.url}/device", f"{endpoint.url}/token", "worker-device", open_browser=False)

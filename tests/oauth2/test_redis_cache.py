@@ -125,24 +125,26 @@ def test_a_dead_holder_is_replaced_when_its_lock_expires(http: ModuleType, cache
     assert server.value(keys(cache).lock) is None  # ours, released
 
 
-def test_a_holder_that_never_finishes_delays_at_most_twice_lock_timeout(http: ModuleType, server: FakeRedis) -> None:
+def test_a_lock_kept_alive_by_its_holder_keeps_others_waiting(http: ModuleType, server: FakeRedis) -> None:
     OAuth2.token_cache, previous = fake_cache(server, lock_timeout=0.2), OAuth2.token_cache
     try:
         fake = FakeServer(http)
         k = keys(OAuth2.token_cache)  # type: ignore[arg-type]
+        redis_protocol.run_sync(server, redis_protocol.try_lock(k, "slow", 0.2))
         stop = threading.Event()
 
-        def relock() -> None:  # another process re-takes the lock as soon as it expires
-            while not stop.is_set():
-                redis_protocol.run_sync(server, redis_protocol.try_lock(k, "stuck", 0.2))
-                time.sleep(0.01)
+        def renew() -> None:  # another process renews its lock while it fetches (see redis_lease)
+            while not stop.wait(0.05):
+                redis_protocol.run_sync(server, redis_protocol.renew(k, "slow", 0.2))
 
-        threading.Thread(target=relock, daemon=True).start()
+        threading.Thread(target=renew, daemon=True).start()
+        threading.Timer(1.0, stop.set).start()  # five lock timeouts, then it dies
         started = time.monotonic()
         assert fake.get(auth()).json()["authorization"] == "Bearer token-1"
-        stop.set()
-        assert time.monotonic() - started < 3
+        assert 1.0 < time.monotonic() - started < 4  # waited while it lived, fetched once its lock expired
+        assert len(fake.token_requests) == 1
     finally:
+        stop.set()
         OAuth2.token_cache = previous
 
 

@@ -77,6 +77,17 @@ def test_only_the_owner_releases_the_lock(server: FakeRedis) -> None:
     assert server.value(KEYS.lock) is None
 
 
+def test_only_the_owner_renews_the_lock(server: FakeRedis) -> None:
+    protocol.run_sync(server, protocol.try_lock(KEYS, "owner", 0.5))
+    assert protocol.run_sync(server, protocol.renew(KEYS, "someone-else", 30)) is False
+    assert (server.ttl(KEYS.lock) or 0) <= 0.5
+    assert protocol.run_sync(server, protocol.renew(KEYS, "owner", 30)) is True
+    assert 29 < (server.ttl(KEYS.lock) or 0) <= 30 and server.value(KEYS.lock) == b"owner"
+    protocol.run_sync(server, protocol.release(KEYS, "owner"))
+    assert protocol.run_sync(server, protocol.renew(KEYS, "owner", 30)) is False  # gone: not re-created
+    assert server.value(KEYS.lock) is None
+
+
 def test_discard_deletes_only_the_rejected_token(server: FakeRedis) -> None:
     rejected, newer = Token("rejected", None), Token("newer", None)
     protocol.run_sync(server, protocol.store_and_release(KEYS, newer, ""))
@@ -107,6 +118,18 @@ def test_wait_sees_an_expired_lock_by_polling_without_hammering(server: FakeRedi
     protocol.run_sync(server, protocol.try_lock(KEYS, "dead", 0.3))
     assert protocol.run_sync(server, protocol.wait(KEYS, timeout=10, poll=0.1)) == (None, False)
     assert server.commands.count("MGET") <= 6  # one look per poll, not a busy loop
+
+
+def test_wait_past_a_token_already_seen_does_not_hammer(server: FakeRedis) -> None:
+    # A token about to expire, which the lock holder is renewing: waiting for a new one.
+    protocol.run_sync(server, protocol.try_lock(KEYS, "refresher", 30))
+    old = Token("old", None)
+    protocol.run_sync(server, protocol.store_and_release(KEYS, old, ""))
+    assert protocol.run_sync(server, protocol.wait(KEYS, timeout=0.3, poll=0.1, seen=old)) == (old, True)
+    assert server.commands.count("MGET") <= 5
+    new = Token("new", None)
+    threading.Timer(0.1, lambda: protocol.run_sync(server, protocol.store_and_release(KEYS, new, "refresher"))).start()
+    assert protocol.run_sync(server, protocol.wait(KEYS, timeout=10, poll=5, seen=old)) == (new, False)
 
 
 def test_wait_gives_up_at_its_timeout(server: FakeRedis) -> None:

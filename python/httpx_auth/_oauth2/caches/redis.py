@@ -36,6 +36,7 @@ from httpx_auth._base import Offload
 from httpx_auth._errors import InvalidParameter
 from httpx_auth._oauth2.caches import redis_protocol as protocol
 from httpx_auth._oauth2.caches.memory import TokenMemoryCache
+from httpx_auth._oauth2.caches.redis_lease import renewing
 from httpx_auth._oauth2.caches.redis_protocol import Down, Keys, Program
 from httpx_auth._oauth2.token import Token
 
@@ -137,8 +138,9 @@ class RedisTokenCache(TokenMemoryCache):
         url: the Redis server (``redis://``, ``rediss://`` or ``unix://``, as redis-py's
             ``Redis.from_url`` reads it; a password in it is never shown).
         prefix: put before every Redis key this cache uses.
-        lock_timeout: seconds a process may hold the lock of a key while it fetches its
-            token; a process that dies holding it delays the others at most this long.
+        lock_timeout: seconds the lock of a key lasts while a process fetches its token,
+            renewed along a longer fetch (see ``redis_lease``); a process that dies
+            holding it delays the others at most this long.
         client_options: passed to ``redis.Redis.from_url`` and ``redis.asyncio.Redis.from_url``
             (``socket_connect_timeout`` and ``socket_timeout`` default to 2 and 5 s).
     """
@@ -208,11 +210,11 @@ class RedisTokenCache(TokenMemoryCache):
         """Run by the in-process flight leader instead of ``obtain()`` (see ``single_flight``).
 
         Returns the valid token found in Redis, or waits while another process holds the
-        lock of ``key``, or takes the lock, runs ``obtain()`` and stores its token in
-        Redis. ``cached()`` tells whether a token is valid long enough to be used."""
+        lock of ``key``, or takes the lock, runs ``obtain()`` (renewing the lock) and
+        stores its token in Redis. ``cached()`` tells whether a token is valid long
+        enough to be used."""
         keys = self._keys(key)
         owner = secrets.token_hex(16)
-        deadline = time.monotonic() + 2 * self.lock_timeout
         self._leading.add(key)
         try:
             state = yield self._step(partial(protocol.read, keys))
@@ -220,17 +222,15 @@ class RedisTokenCache(TokenMemoryCache):
                 token = self._adopt(key, state[0], cached)
                 if token is not None:
                     return token
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    log.warning("Other processes held the token lock for too long; this one fetches a token.")
-                    break
                 if not state[1]:
+                    taken_at = time.monotonic()  # before the lock is: its lease ends later
                     won = yield self._step(partial(protocol.try_lock, keys, owner, self.lock_timeout))
                     if isinstance(won, Down):
                         break
                     if won:
-                        return (yield from self._lead(keys, key, owner, cached, obtain))
-                state = yield self._step(partial(protocol.wait, keys, remaining, POLL))
+                        return (yield from self._lead(keys, key, owner, taken_at, cached, obtain))
+                # Held by a live process (it renews the lock) or a dead one (the lock expires).
+                state = yield self._step(partial(protocol.wait, keys, self.lock_timeout, POLL, state[0]))
             token = yield from obtain()
             yield self._step(partial(protocol.store_and_release, keys, token, owner))
             return token
@@ -240,7 +240,7 @@ class RedisTokenCache(TokenMemoryCache):
     # -- the flight's parts ---------------------------------------------------------------
 
     def _lead(
-        self, keys: Keys, key: str, owner: str, cached: Callable[[], Token | None], obtain: Obtain
+        self, keys: Keys, key: str, owner: str, taken_at: float, cached: Callable[[], Token | None], obtain: Obtain
     ) -> Generator[Any, Any, Token]:
         try:
             # Another process may have stored a token between our look and our lock.
@@ -249,8 +249,9 @@ class RedisTokenCache(TokenMemoryCache):
             if token is not None:
                 yield self._step(partial(protocol.release, keys, owner))
                 return token
+            renew = partial(self._step, partial(protocol.renew, keys, owner, self.lock_timeout))
             try:
-                token = yield from obtain()
+                token = yield from renewing(obtain(), renew, self.lock_timeout, taken_at)
             except Exception:
                 yield self._step(partial(protocol.release, keys, owner))
                 raise

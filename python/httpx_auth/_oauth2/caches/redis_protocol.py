@@ -11,7 +11,8 @@ Layout, for a cache ``prefix`` and a cache key ``key`` (a digest, never a secret
 - ``{prefix}token:{key}``: the token as compact JSON (access token, expiry, refresh
   token), with a Redis TTL that ends at the token's expiry (none when it never expires);
 - ``{prefix}lock:{key}``: the fetch lock, a random owner string with an expiry (``SET NX
-  PX``), deleted only by its owner (compare-and-delete script);
+  PX``), extended and deleted only by its owner (compare-and-PEXPIRE, compare-and-delete
+  scripts);
 - ``{prefix}flight:{key}``: the pub/sub channel on which a lock owner announces that it
   stored a token or gave up, so that waiters look again at once.
 """
@@ -54,6 +55,14 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('DEL', KEYS[1])
   redis.call('PUBLISH', ARGV[2], 'released')
   return 1
+end
+return 0
+"""
+
+# Extend the lock KEYS[1] to ARGV[2] ms from now only if ARGV[1] owns it (1 if so).
+RENEW = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0
 """
@@ -154,9 +163,18 @@ def read(keys: Keys) -> Program[tuple[Token | None, bool]]:
     return decode(value), owner is not None
 
 
+def _ms(seconds: float) -> int:
+    return max(1, math.ceil(seconds * 1000))
+
+
 def try_lock(keys: Keys, owner: str, lease: float) -> Program[bool]:
     """Take the fetch lock for ``lease`` seconds; whether we got it."""
-    return bool((yield Call("set", (keys.lock, owner), {"nx": True, "px": max(1, math.ceil(lease * 1000))})))
+    return bool((yield Call("set", (keys.lock, owner), {"nx": True, "px": _ms(lease)})))
+
+
+def renew(keys: Keys, owner: str, lease: float) -> Program[bool]:
+    """Make the lock expire ``lease`` seconds from now if ``owner`` still holds it; whether it does."""
+    return bool((yield Call("eval", (RENEW, 1, keys.lock, owner, _ms(lease)))))
 
 
 def store_and_release(keys: Keys, token: Token, owner: str) -> Program[None]:
@@ -189,17 +207,17 @@ def clear(prefix: str) -> Program[None]:
             return
 
 
-def wait(keys: Keys, timeout: float, poll: float) -> Program[tuple[Token | None, bool]]:
-    """Wait until a token is stored, the lock is free, or ``timeout`` seconds passed;
-    the state then (as ``read``). Woken by the owner's announcement on the channel,
-    looking again every ``poll`` seconds (a lock that expired announces nothing)."""
+def wait(keys: Keys, timeout: float, poll: float, seen: Token | None = None) -> Program[tuple[Token | None, bool]]:
+    """Wait until a token other than ``seen`` is stored, the lock is free, or ``timeout``
+    seconds passed; the state then (as ``read``). Woken by the owner's announcement on the
+    channel, looking again every ``poll`` seconds (a lock that expired announces nothing)."""
     deadline = time.monotonic() + timeout
     yield Call("subscribe", (keys.channel,), pubsub=True)
     while True:
         # Subscribed first, then looked: an announcement cannot fall in between.
         token, held = yield from read(keys)
         remaining = deadline - time.monotonic()
-        if token is not None or not held or remaining <= 0:
+        if (token is not None and token != seen) or not held or remaining <= 0:
             return token, held
         yield Call("get_message", (), {"timeout": min(poll, remaining)}, pubsub=True)
 
