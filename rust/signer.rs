@@ -57,6 +57,12 @@ struct PresignedLast {
     presigner: Arc<Presigner>,
 }
 
+/// Byte equality of short texts, inline: four calls to `memcmp` cost more than the
+/// bytes they compare on this hot path (a presigner reused).
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// Credentials bound to a scope, with the stamp of the last second signed in.
 pub struct OwnedSigner {
     credentials: Credentials,
@@ -167,10 +173,10 @@ impl OwnedSigner {
         if let Some(last) = last.as_ref().filter(|l| {
             Arc::ptr_eq(&l.stamp, stamp)
                 && l.expires_in == expires_in
-                && l.method == method
-                && l.host == host
-                && l.query == query
-                && l.payload_hash == payload_hash
+                && same(l.method.as_bytes(), method.as_bytes())
+                && same(l.host.as_bytes(), host.as_bytes())
+                && same(&l.query, query)
+                && same(l.payload_hash.as_bytes(), payload_hash.as_bytes())
         }) {
             return Ok(Arc::clone(&last.presigner));
         }
@@ -216,8 +222,9 @@ impl OwnedSigner {
         let mut out = Vec::with_capacity(origin.len() + target.len() + 320);
         out.extend_from_slice(origin.as_bytes());
         presigner.sign_path(&stamp, path, &mut Vec::with_capacity(512), &mut out);
-        // ASCII but for what the caller gave: encoded parameters, a hex signature.
-        Ok(String::from_utf8_lossy(&out).into_owned())
+        // ASCII but for what the caller gave (text): valid UTF-8, checked without a copy.
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
     /// `url` presigned signing its `host` only, when it is a plain URL (see

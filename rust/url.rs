@@ -8,6 +8,8 @@
 //! the scheme's default; a path and query of RFC 3986 characters that httpx leaves
 //! alone, `%` only in valid escapes; no dot segments in the path.
 
+use std::borrow::Cow;
+
 /// Characters httpx sends unchanged in a path, query or fragment.
 fn is_plain(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/?#%".contains(&byte)
@@ -34,6 +36,9 @@ fn valid_escapes(text: &[u8]) -> bool {
 /// Whether `host`, if it has an IPv4 address's form (four groups of digits), is one:
 /// each group 0 to 255 without a leading zero, as Python's `ipaddress` checks for httpx.
 fn valid_if_ipv4(host: &str) -> bool {
+    if !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return true; // a name (the common case): no address form to check
+    }
     let groups: Vec<&str> = host.split('.').collect();
     let digits = |g: &&str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
     if groups.len() != 4 || !groups.iter().all(digits) {
@@ -56,14 +61,24 @@ fn plain_port(port: &str, scheme: &str) -> bool {
         && port != default
 }
 
+/// Whether `needle` occurs in `haystack` (short needles, short haystacks: no searcher
+/// to set up).
+fn has(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
 /// A URL split as `(scheme, netloc, path?query)`, when it is plain; the target gets
-/// a leading `/` when the path is empty, the fragment is dropped.
-pub fn split_plain(url: &str) -> Option<(&str, &str, String)> {
-    let (scheme, rest) = url.split_once("://")?;
-    if scheme != "https" && scheme != "http" {
-        return None;
-    }
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+/// a leading `/` when the path is empty (borrowed otherwise), the fragment is dropped.
+pub fn split_plain(url: &str) -> Option<(&str, &str, Cow<'_, str>)> {
+    let (scheme, rest) = if let Some(rest) = url.strip_prefix("https://") {
+        ("https", rest)
+    } else {
+        ("http", url.strip_prefix("http://")?)
+    };
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let (netloc, after) = rest.split_at(end);
     let (host, port) = match netloc.split_once(':') {
         Some((host, port)) => (host, Some(port)),
@@ -73,7 +88,7 @@ pub fn split_plain(url: &str) -> Option<(&str, &str, String)> {
         && host
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-        && !host.contains("xn--")
+        && !has(host.as_bytes(), b"xn--")
         && valid_if_ipv4(host);
     if !host_ok || port.is_some_and(|p| !plain_port(p, scheme)) {
         return None;
@@ -83,15 +98,13 @@ pub fn split_plain(url: &str) -> Option<(&str, &str, String)> {
     }
     let target = after.split('#').next().unwrap_or("");
     let path = target.split('?').next().unwrap_or("");
-    if path.contains("/.") {
+    if has(path.as_bytes(), b"/.") {
         return None;
     }
-    let mut out = String::with_capacity(target.len() + 1);
-    if !target.starts_with('/') {
-        out.push('/');
+    if target.starts_with('/') {
+        return Some((scheme, netloc, Cow::Borrowed(target)));
     }
-    out.push_str(target);
-    Some((scheme, netloc, out))
+    Some((scheme, netloc, Cow::Owned(format!("/{target}"))))
 }
 
 #[cfg(test)]
@@ -100,7 +113,8 @@ mod tests {
 
     #[test]
     fn plain_urls_are_split() {
-        let split = |u| split_plain(u).map(|(s, n, t)| (s.to_owned(), n.to_owned(), t));
+        let split =
+            |u| split_plain(u).map(|(s, n, t)| (s.to_owned(), n.to_owned(), t.into_owned()));
         let owned = |s: &str, n: &str, t: &str| Some((s.to_owned(), n.to_owned(), t.to_owned()));
         assert_eq!(
             split("https://h.com/a/b?x=1#f"),
