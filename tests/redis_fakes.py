@@ -139,7 +139,7 @@ class FakeRedis:
             return 0
         if script == redis_protocol.RENEW:
             owner, ms = args
-            if self._get(keys[0]) == owner:
+            if self._get(keys[0]) in (owner, None):  # extended, or taken again once free
                 self._set(keys[0], owner, int(ms))
                 return 1
             return 0

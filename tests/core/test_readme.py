@@ -12,6 +12,7 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from oauth2_fakes import fresh_token_cache  # noqa: F401  (each run starts with no token)
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -34,7 +35,7 @@ def _transport(seen: list[httpx.Request]) -> httpx.MockTransport:
     return httpx.MockTransport(answer)
 
 
-def test_the_example_runs_and_authenticates_each_request(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_the_example_runs_and_authenticates_each_request(backend: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     (tmp_path / "app-key.pem").write_bytes(pem)

@@ -262,6 +262,9 @@ def test_scripts_on_a_real_redis(redis_db: RedisServer) -> None:
     assert client.get(keys.lock) == b"owner" and client.pttl(keys.lock) <= 30_000
     assert run(client, redis_protocol.renew(keys, "owner", 60)) is True
     assert 59_000 < client.pttl(keys.lock) <= 60_000
+    client.delete(keys.lock)  # as if it expired, and nobody took it: taken again
+    assert run(client, redis_protocol.renew(keys, "owner", 60)) is True
+    assert client.get(keys.lock) == b"owner" and 59_000 < client.pttl(keys.lock) <= 60_000
     token = Token("access", time.time() + 60, "refresh")
     run(client, redis_protocol.store_and_release(keys, token, "owner"))
     assert client.get(keys.lock) is None

@@ -126,22 +126,22 @@ def test_a_dead_holder_is_replaced_when_its_lock_expires(http: ModuleType, cache
 
 
 def test_a_lock_kept_alive_by_its_holder_keeps_others_waiting(http: ModuleType, server: FakeRedis) -> None:
-    OAuth2.token_cache, previous = fake_cache(server, lock_timeout=0.2), OAuth2.token_cache
+    OAuth2.token_cache, previous = fake_cache(server, lock_timeout=0.6), OAuth2.token_cache
     try:
         fake = FakeServer(http)
         k = keys(OAuth2.token_cache)  # type: ignore[arg-type]
-        redis_protocol.run_sync(server, redis_protocol.try_lock(k, "slow", 0.2))
+        redis_protocol.run_sync(server, redis_protocol.try_lock(k, "slow", 0.6))
         stop = threading.Event()
 
         def renew() -> None:  # another process renews its lock while it fetches (see redis_lease)
-            while not stop.wait(0.05):
-                redis_protocol.run_sync(server, redis_protocol.renew(k, "slow", 0.2))
+            while not stop.wait(0.1):
+                redis_protocol.run_sync(server, redis_protocol.renew(k, "slow", 0.6))
 
         threading.Thread(target=renew, daemon=True).start()
-        threading.Timer(1.0, stop.set).start()  # five lock timeouts, then it dies
+        threading.Timer(1.5, stop.set).start()  # more than two lock timeouts, then it dies
         started = time.monotonic()
         assert fake.get(auth()).json()["authorization"] == "Bearer token-1"
-        assert 1.0 < time.monotonic() - started < 4  # waited while it lived, fetched once its lock expired
+        assert 1.5 < time.monotonic() - started < 6  # waited while it lived, fetched once its lock expired
         assert len(fake.token_requests) == 1
     finally:
         stop.set()

@@ -9,9 +9,10 @@ leaves two thirds of the lease for the next step to come (a device flow's poll
 interval), without a round trip per step for a fetch that takes a moment. A step that
 takes longer than that (waiting for a browser's redirect) cannot be renewed from inside.
 
-A lock found lost (expired and taken, or Redis down) does not stop the fetch: the user
-is in the middle of it. One warning says so; the lock is not renewed again once another
-process owns it.
+A lock that expired while nobody took it is taken again. A lock found lost (taken by
+another process, Redis down, the renewal step failing) does not stop the fetch: the
+user is in the middle of it. One warning says so; the lock is not renewed again once
+another process owns it.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def renewing(
                     kept = yield renew()
                 except GeneratorExit:
                     break
+                except Exception as error:  # the renewal failed, not the fetch: it goes on
+                    kept = Down(error)
                 owned = kept is True or isinstance(kept, Down)  # Redis may answer next time
                 if kept is not True and not warned:
                     warned = True

@@ -11,8 +11,8 @@ Layout, for a cache ``prefix`` and a cache key ``key`` (a digest, never a secret
 - ``{prefix}token:{key}``: the token as compact JSON (access token, expiry, refresh
   token), with a Redis TTL that ends at the token's expiry (none when it never expires);
 - ``{prefix}lock:{key}``: the fetch lock, a random owner string with an expiry (``SET NX
-  PX``), extended and deleted only by its owner (compare-and-PEXPIRE, compare-and-delete
-  scripts);
+  PX``), extended (or taken again once expired and free) and deleted only by its owner
+  (compare-and-PEXPIRE, compare-and-delete scripts);
 - ``{prefix}flight:{key}``: the pub/sub channel on which a lock owner announces that it
   stored a token or gave up, so that waiters look again at once.
 """
@@ -59,10 +59,16 @@ end
 return 0
 """
 
-# Extend the lock KEYS[1] to ARGV[2] ms from now only if ARGV[1] owns it (1 if so).
+# Extend the lock KEYS[1] to ARGV[2] ms from now if ARGV[1] owns it, or take it again if
+# it expired and nobody took it (1: ARGV[1] holds it now; 0: another process does).
 RENEW = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local owner = redis.call('GET', KEYS[1])
+if owner == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+if not owner then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
 end
 return 0
 """
@@ -173,7 +179,8 @@ def try_lock(keys: Keys, owner: str, lease: float) -> Program[bool]:
 
 
 def renew(keys: Keys, owner: str, lease: float) -> Program[bool]:
-    """Make the lock expire ``lease`` seconds from now if ``owner`` still holds it; whether it does."""
+    """Make the lock expire ``lease`` seconds from now if ``owner`` still holds it, or
+    take it again if it expired and is free; whether ``owner`` holds it now."""
     return bool((yield Call("eval", (RENEW, 1, keys.lock, owner, _ms(lease)))))
 
 
