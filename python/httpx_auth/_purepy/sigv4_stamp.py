@@ -35,16 +35,16 @@ def sigv4_amz_date(timestamp: int) -> str:
 
 class Stamp(NamedTuple):
     """What a signature made within one second shares: the date, scope and key (and
-    the head of the string to sign, encoded)."""
+    an HMAC already fed the head of the string to sign)."""
 
     timestamp: int
     amz_date: str
     scope: str
     key: bytes
-    head: bytes  # "AWS4-HMAC-SHA256\n<date>\n<scope>\n", encoded
     date_bytes: bytes
-    # HMAC-SHA256 (RFC 2104) as two SHA-256 states, the inner one already fed the
-    # key's pad and ``head``: a signature then copies them, cheaper than ``hmac``.
+    # HMAC-SHA256 (RFC 2104) as two SHA-256 states, the inner one already fed the key's
+    # pad and the head "AWS4-HMAC-SHA256\n<date>\n<scope>\n": a signature then copies
+    # them, cheaper than ``hmac``.
     inner: _Hash
     outer: _Hash
 
@@ -60,7 +60,7 @@ class Stamp(NamedTuple):
         padded = key.ljust(64, b"\0")  # a signing key is 32 bytes, under SHA-256's block
         inner = hashlib.sha256(padded.translate(_INNER_PAD) + head)
         outer = hashlib.sha256(padded.translate(_OUTER_PAD))
-        return cls(timestamp, date, scope, key, head, date.encode("ascii"), inner, outer)
+        return cls(timestamp, date, scope, key, date.encode("ascii"), inner, outer)
 
     def at(self, secret_key: str, region: str, service: str, timestamp: int) -> Stamp:
         """The stamp of a later second: key and scope kept within the same day."""
@@ -70,7 +70,7 @@ class Stamp(NamedTuple):
         return Stamp.of(timestamp, date, self.scope, self.key)
 
     def sign(self, canonical_request: bytes) -> str:
-        """The HMAC of the string to sign: ``head`` then the request's hash."""
+        """The HMAC of the string to sign: the head then the request's hash."""
         inner = self.inner.copy()
         inner.update(hashlib.sha256(canonical_request).hexdigest().encode("ascii"))
         outer = self.outer.copy()
