@@ -50,8 +50,9 @@ def renewing(
     try:
         item = next(steps)
         while True:
-            if owned and clock() - tried_at >= lease * RENEW_AFTER:
-                tried_at = clock()  # before the round trip: the new expiry is later still
+            now = clock()
+            if owned and now - tried_at >= lease * RENEW_AFTER:
+                tried_at = now  # before the round trip: the new expiry is later still
                 try:
                     kept = yield renew()
                 except GeneratorExit:
